@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Config } from './config.js';
+import { failInterruptedJobs } from './core/jobs/jobs.js';
+import type { Deps, Logger, PubSub } from './core/ports.js';
+import { lockDataDir } from './infra/db/data-dir-lock.js';
+import { type Database, openPglite, openPostgres } from './infra/db/database.js';
+import { DrizzleAuthKeyRepository } from './infra/db/drizzle-auth-key.repository.js';
+import { DrizzleInstanceRegistry, DrizzleJobRepository } from './infra/db/drizzle-job.repository.js';
+import { DrizzleTokenRepository } from './infra/db/drizzle-token.repository.js';
+import { InMemoryPubSub } from './infra/pubsub/in-memory.pubsub.js';
+import { PostgresPubSub } from './infra/pubsub/postgres.pubsub.js';
+import { MemoryAttemptLimiter } from './infra/runtime/attempt-limiter.js';
+import { InProcessBackgroundWork } from './infra/runtime/background-work.js';
+import { SystemClock } from './infra/runtime/system-clock.js';
+
+const HEARTBEAT_MS = 10_000;
+const ALIVE_WINDOW_MS = 30_000; // a process silent this long is taken for dead
+const SHUTDOWN_GRACE_MS = 5_000; // unfinished jobs after this are failed at the next start
+
+export interface Runtime {
+  deps: Deps;
+  database: Database;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  /** Heartbeat, interrupted-job recovery and clean-up: for the server, not for one-shot CLI commands. */
+  maintenance: boolean;
+}
+
+/** Opens the database configured by `config`, wires every port and returns the `deps` both front doors share. */
+export async function openRuntime(config: Config, logger: Logger, options: RuntimeOptions): Promise<Runtime> {
+  const pgliteDir = join(config.dataDir, 'pgdata');
+  const releaseLock = config.databaseUrl ? undefined : await lockDataDir(pgliteDir);
+  let database: Database;
+  try {
+    database = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(pgliteDir);
+  } catch (err) {
+    await releaseLock?.();
+    throw err;
+  }
+  const pubsub = database.sql ? new PostgresPubSub(database.sql, database.db, logger) : new InMemoryPubSub();
+  if (pubsub instanceof PostgresPubSub) await pubsub.start();
+  const jobs = new DrizzleJobRepository(database.db);
+  const deps: Deps = {
+    clock: new SystemClock(config.timeScale),
+    logger,
+    pubsub,
+    tokens: new DrizzleTokenRepository(database.db),
+    authKeys: new DrizzleAuthKeyRepository(database.db),
+    jobs,
+    instances: new DrizzleInstanceRegistry(database.db),
+    attempts: new MemoryAttemptLimiter(config.authMaxFailures, config.authFailureWindowSeconds),
+    database: { ping: async () => void (await database.db.execute('select 1')) },
+    background: new InProcessBackgroundWork(logger),
+    instanceId: randomUUID(),
+  };
+  // PGlite is exclusive to this process: every other process that owned jobs is gone.
+  const aliveWindowMs = database.kind === 'pglite' ? 0 : ALIVE_WINDOW_MS;
+  const timer = options.maintenance ? await startMaintenance(deps, pubsub, aliveWindowMs) : undefined;
+  return {
+    deps,
+    database,
+    async close() {
+      if (timer) clearInterval(timer);
+      await deps.background.drain(SHUTDOWN_GRACE_MS);
+      if (options.maintenance) await deps.instances.remove(deps.instanceId);
+      await (pubsub as PubSub & { close(): Promise<void> }).close();
+      await database.close();
+      await releaseLock?.();
+    },
+  };
+}
+
+/** Announces this process, fails jobs that died with another (or an earlier) process, and keeps doing so. */
+async function startMaintenance(deps: Deps, pubsub: PubSub, aliveWindowMs: number): Promise<NodeJS.Timeout> {
+  const tick = async () => {
+    const now = deps.clock.now();
+    await deps.instances.heartbeat(deps.instanceId, now);
+    const failed = await failInterruptedJobs(deps, new Date(now.getTime() - aliveWindowMs));
+    if (failed.length > 0) deps.logger.warn('marked interrupted jobs as failed', { jobs: failed.map((j) => j.uid) });
+    await deps.jobs.purgeExpired(now);
+    if (pubsub instanceof PostgresPubSub) await pubsub.purgeSpilled(now);
+  };
+  await tick();
+  const timer = setInterval(() => {
+    tick().catch((err: unknown) => deps.logger.error('maintenance failed', { error: String(err) }));
+  }, HEARTBEAT_MS);
+  timer.unref();
+  return timer;
+}

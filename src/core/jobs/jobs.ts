@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { CoreError } from '../errors.js';
+import type { Deps } from '../ports.js';
+import { type Job, type JobUpdate, serializeJob } from './job-types.js';
+
+const FINISHED_JOB_LIFETIME_MS = 10 * 24 * 60 * 60 * 1000;
+export const JOB_MESSAGES = {
+  notFound: 'Job not found',
+  removed: 'Job removed',
+  interrupted: 'The API stopped while this job was running; the job was interrupted and will not resume.',
+} as const;
+
+type JobDeps = Pick<Deps, 'jobs' | 'clock' | 'pubsub' | 'instanceId'>;
+
+export interface NewJob {
+  typeId: string;
+  name: string;
+  description: string;
+}
+
+/** Records a new job in status CREATED, owned by this process. */
+export async function createJob(deps: JobDeps, spec: NewJob): Promise<Job> {
+  const now = deps.clock.now();
+  const job: Job = {
+    uid: randomUUID(),
+    ...spec,
+    status: 'CREATED',
+    statusText: '',
+    progress: 0,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: null,
+    error: null,
+    result: null,
+  };
+  await deps.jobs.insert(job, deps.instanceId);
+  await deps.pubsub.publish('jobs', { uid: job.uid, job: serializeJob(job) });
+  return job;
+}
+
+/** Applies one update with the reference semantics; a removed job stays removed (undefined). */
+export async function updateJob(deps: JobDeps, uid: string, update: JobUpdate): Promise<Job | undefined> {
+  const now = deps.clock.now();
+  const finished = update.status === 'FINISHED' || update.status === 'ERROR';
+  const patch: Partial<Job> = {
+    status: update.status,
+    error: update.error ?? null,
+    result: update.result ?? null,
+    updatedAt: now,
+  };
+  if (update.progress !== undefined) patch.progress = update.progress;
+  else if (update.status === 'FINISHED') patch.progress = 100;
+  if (update.statusText !== undefined) patch.statusText = update.statusText;
+  if (update.name !== undefined) patch.name = update.name;
+  if (update.description !== undefined) patch.description = update.description;
+  if (finished) patch.finishedAt = now;
+  const expiresAt = finished ? new Date(now.getTime() + FINISHED_JOB_LIFETIME_MS) : null;
+  const job = await deps.jobs.update(uid, patch, expiresAt);
+  if (job) await deps.pubsub.publish('jobs', { uid, job: serializeJob(job) });
+  return job;
+}
+
+export async function listJobs(deps: Pick<Deps, 'jobs' | 'clock'>): Promise<Job[]> {
+  return deps.jobs.list(deps.clock.now());
+}
+
+export async function getJob(deps: Pick<Deps, 'jobs' | 'clock'>, uid: string): Promise<Job | undefined> {
+  return deps.jobs.get(uid, deps.clock.now());
+}
+
+/** Deletes a job whatever its status. */
+export async function removeJob(deps: JobDeps, uid: string): Promise<void> {
+  if (!(await deps.jobs.remove(uid))) throw new CoreError('JOB_NOT_FOUND', JOB_MESSAGES.notFound);
+  await deps.pubsub.publish('jobs', { uid, job: null });
+}
+
+/** Whether any job is running now (CREATED does not count). */
+export async function isBusy(deps: Pick<Deps, 'jobs' | 'clock'>): Promise<boolean> {
+  return (await listJobs(deps)).some((job) => job.status === 'RUNNING');
+}
+
+/** Fails the unfinished jobs of processes that are gone (this one included, after a restart). */
+export async function failInterruptedJobs(deps: JobDeps, aliveSince: Date): Promise<Job[]> {
+  const now = deps.clock.now();
+  const failed = await deps.jobs.failOrphaned(
+    aliveSince,
+    { status: 'ERROR', error: JOB_MESSAGES.interrupted, result: null, updatedAt: now, finishedAt: now },
+    new Date(now.getTime() + FINISHED_JOB_LIFETIME_MS),
+  );
+  for (const job of failed) await deps.pubsub.publish('jobs', { uid: job.uid, job: serializeJob(job) });
+  return failed;
+}

@@ -1,0 +1,18 @@
+import type { Deps } from '../ports.js';
+import type { Job } from './job-types.js';
+import { startJob } from './job-runner.js';
+
+const STEP_MS = 5000;
+
+/** The reference's demonstration job (testMutation): five progress steps five seconds apart. */
+export async function startTestJob(
+  deps: Pick<Deps, 'jobs' | 'clock' | 'pubsub' | 'instanceId' | 'background' | 'logger'>,
+): Promise<Job> {
+  return startJob(deps, { typeId: 'test', name: 'Test job', description: 'This is a test job.' }, async (report) => {
+    for (const progress of [5, 10, 15, 20, 25]) {
+      await report({ progress, statusText: 'Performing pre-move checks...' });
+      await deps.clock.sleep(STEP_MS);
+    }
+    return { statusText: 'Job finished.' };
+  });
+}

@@ -1,0 +1,115 @@
+import type { Request } from 'express';
+import { z } from 'zod';
+
+// Legacy callers were built against flask-restful's request parser: a field may come from the JSON
+// body, the query string or a form body (JSON wins), and scalars are coerced the Python way.
+
+export const MISSING_FIELD_TEXT = 'Missing required parameter in the JSON body or the post body or the query string';
+
+export interface LegacyField<T> {
+  /** Validates the coerced value; also documents the field in the OpenAPI document. */
+  schema: z.ZodType<T>;
+  required: boolean;
+  /** The text legacy callers get for this field when it is missing or malformed. */
+  help?: string;
+  coerce(raw: unknown): unknown;
+}
+
+export type FieldSpec = Record<string, LegacyField<unknown>>;
+export type FieldValues<S extends FieldSpec> = {
+  [K in keyof S]: S[K] extends LegacyField<infer T> ? T | undefined : never;
+};
+
+/** A request the legacy API answers with 400 and `body`. */
+export class LegacyInputError extends Error {
+  override name = 'LegacyInputError';
+  constructor(readonly body: unknown) {
+    super('invalid legacy request fields');
+  }
+}
+
+interface FieldOptions {
+  required?: boolean;
+  help?: string;
+  description?: string;
+}
+
+// Python's str() of a JSON scalar: true -> "True", 12 -> "12".
+function pythonText(raw: unknown): unknown {
+  if (typeof raw === 'boolean') return raw ? 'True' : 'False';
+  if (typeof raw === 'number') return String(raw);
+  return raw;
+}
+
+// Python truthiness: "" and 0 are false, every other string (even "false") is true.
+function pythonTruth(raw: unknown): unknown {
+  if (typeof raw === 'string') return raw !== '';
+  if (typeof raw === 'number') return raw !== 0;
+  return raw;
+}
+
+function integerOf(raw: unknown): unknown {
+  if (typeof raw === 'number') return Math.trunc(raw);
+  if (typeof raw === 'string' && /^\s*[+-]?\d+\s*$/.test(raw)) return Number.parseInt(raw, 10);
+  return raw;
+}
+
+function make<T>(schema: z.ZodType<T>, coerce: (raw: unknown) => unknown, opts: FieldOptions): LegacyField<T> {
+  const described = opts.description ? schema.describe(opts.description) : schema;
+  return { schema: described, required: opts.required ?? false, help: opts.help, coerce };
+}
+
+export const field = {
+  string: (opts: FieldOptions = {}) => make(z.string(), pythonText, opts),
+  boolean: (opts: FieldOptions = {}) => make(z.boolean(), pythonTruth, opts),
+  integer: (opts: FieldOptions = {}) => make(z.number().int(), integerOf, opts),
+};
+
+function isJsonRequest(req: Request): boolean {
+  return Boolean(req.is('application/json') || req.is('+json'));
+}
+
+function sources(req: Request): Record<string, unknown>[] {
+  const found: Record<string, unknown>[] = [];
+  if (isJsonRequest(req) && req.body !== undefined) {
+    if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
+      throw new LegacyInputError({ message: 'The request body must be a JSON object.' });
+    }
+    found.push(req.body as Record<string, unknown>);
+  }
+  found.push(req.query as Record<string, unknown>);
+  if (req.is('application/x-www-form-urlencoded') && req.body && typeof req.body === 'object') {
+    found.push(req.body as Record<string, unknown>);
+  }
+  return found;
+}
+
+/**
+ * Reads the declared fields. A null counts as absent. Missing required fields give
+ * `{"message": {"<field>": "<help>"}}`: the first one only, or all with `reportAllMissing`.
+ */
+export function readFields<S extends FieldSpec>(req: Request, spec: S, reportAllMissing = false): FieldValues<S> {
+  const from = sources(req);
+  const values: Record<string, unknown> = {};
+  const missing: Record<string, string> = {};
+  for (const [name, def] of Object.entries(spec)) {
+    const raw = from.map((source) => source[name]).find((value) => value !== undefined && value !== null);
+    if (raw === undefined) {
+      if (def.required) missing[name] = def.help ?? MISSING_FIELD_TEXT;
+      if (def.required && !reportAllMissing) break;
+      continue;
+    }
+    const parsed = def.schema.safeParse(def.coerce(raw));
+    if (!parsed.success) throw new LegacyInputError({ message: { [name]: def.help ?? `Invalid value for ${name}` } });
+    values[name] = parsed.data;
+  }
+  if (Object.keys(missing).length > 0) throw new LegacyInputError({ message: missing });
+  return values as FieldValues<S>;
+}
+
+/** The fields as one zod object, for the OpenAPI document. */
+export function fieldsSchema(spec: FieldSpec): z.ZodObject {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [name, def] of Object.entries(spec)) shape[name] = def.required ? def.schema : def.schema.optional();
+  return z.object(shape);
+}

@@ -1,0 +1,43 @@
+import type { z } from 'zod';
+import type { Caller } from '../core/auth/auth-types.js';
+import type { ErrorCode } from '../core/errors.js';
+import type { Deps } from '../core/ports.js';
+import type { FieldSpec, FieldValues } from './legacy-fields.js';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
+
+export interface LegacyReply {
+  status: number;
+  body: unknown;
+}
+
+export interface LegacyRequest<S extends FieldSpec> {
+  fields: FieldValues<S>;
+  params: Record<string, string>;
+  /** Set on every route that is not public. */
+  caller?: Caller;
+  clientKey: string;
+  deps: Deps;
+}
+
+/** One legacy REST path: its input fields, its documented answers and its handler, declared together. */
+export interface LegacyRoute<S extends FieldSpec = FieldSpec> {
+  method: HttpMethod;
+  /** OpenAPI form: `/users/{username}`. */
+  path: string;
+  summary: string;
+  tag: string;
+  public?: boolean;
+  fields?: S;
+  /** Report every missing field at once (legacy `/users`), not just the first. */
+  reportAllMissing?: boolean;
+  responses: Record<number, { description: string; body?: z.ZodType }>;
+  /** How this path words core failures for legacy callers; others get `{"error": message}`. */
+  errors?: Partial<Record<ErrorCode, LegacyReply>>;
+  handle(request: LegacyRequest<S>): Promise<LegacyReply>;
+}
+
+/** Keeps the field types of one route declaration. */
+export function legacyRoute<S extends FieldSpec>(route: LegacyRoute<S>): LegacyRoute<S> {
+  return route;
+}

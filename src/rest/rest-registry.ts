@@ -1,0 +1,100 @@
+import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import { type NextFunction, type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { CoreError } from '../core/errors.js';
+import type { Deps } from '../core/ports.js';
+import { API_VERSION } from '../core/version.js';
+import { type FieldSpec, fieldsSchema, readFields } from './legacy-fields.js';
+import type { LegacyReply, LegacyRoute } from './legacy-route.js';
+import { requestCaller } from './rest-auth.js';
+
+const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+function pathParams(path: string): string[] {
+  return [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+}
+
+/** Builds the express router for the legacy routes and the OpenAPI document from the same declarations. */
+export class RestRegistry {
+  private readonly routes: LegacyRoute<FieldSpec>[] = [];
+
+  add(...routes: LegacyRoute<any>[]): this {
+    this.routes.push(...(routes as LegacyRoute<FieldSpec>[]));
+    return this;
+  }
+
+  router(deps: Deps): Router {
+    const router = Router();
+    for (const route of this.routes) {
+      router[route.method](expressPath(route.path), async (req: Request, res: Response, next: NextFunction) => {
+        try {
+          const reply = await this.answer(route, req, deps);
+          res.status(reply.status).json(reply.body);
+        } catch (err) {
+          next(err);
+        }
+      });
+    }
+    return router;
+  }
+
+  /** The methods served at a concrete request path (for 405 answers). */
+  methodsFor(requestPath: string): string[] {
+    return this.routes
+      .filter((route) => new RegExp(`^${route.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(requestPath))
+      .map((route) => route.method.toUpperCase());
+  }
+
+  openApiDocument(): object {
+    const registry = new OpenAPIRegistry();
+    const bearerAuth = registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+    for (const route of this.routes) {
+      const params = pathParams(route.path);
+      const fields = route.fields && Object.keys(route.fields).length > 0 ? fieldsSchema(route.fields) : undefined;
+      const inQuery = route.method === 'get';
+      registry.registerPath({
+        method: route.method,
+        path: route.path,
+        summary: route.summary,
+        tags: [route.tag],
+        security: route.public ? [] : [{ [bearerAuth.name]: [] }],
+        request: {
+          params: params.length ? z.object(Object.fromEntries(params.map((p) => [p, z.string()]))) : undefined,
+          query: fields && inQuery ? fields : undefined,
+          body: fields && !inQuery ? { content: { 'application/json': { schema: fields } } } : undefined,
+        },
+        responses: Object.fromEntries(
+          Object.entries(route.responses).map(([status, r]) => [
+            status,
+            { description: r.description, content: r.body ? { 'application/json': { schema: r.body } } : undefined },
+          ]),
+        ),
+      });
+    }
+    return new OpenApiGeneratorV3(registry.definitions).generateDocument({
+      openapi: '3.0.3',
+      info: {
+        title: 'SelfPrivacy server API (legacy REST)',
+        version: API_VERSION,
+        description: 'The legacy REST paths. The full API is GraphQL at /graphql.',
+      },
+    });
+  }
+
+  private async answer(route: LegacyRoute<FieldSpec>, req: Request, deps: Deps): Promise<LegacyReply> {
+    const fields = readFields(req, route.fields ?? {}, route.reportAllMissing);
+    try {
+      return await route.handle({
+        fields,
+        params: req.params as Record<string, string>,
+        caller: requestCaller(req),
+        clientKey: req.ip ?? 'unknown',
+        deps,
+      });
+    } catch (err) {
+      const worded = err instanceof CoreError ? route.errors?.[err.code] : undefined;
+      if (worded) return worded;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import type { Server } from 'node:http';
+import cors from 'cors';
+import express from 'express';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger as Pino } from 'pino';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import type { Deps } from '../core/ports.js';
+import { authRoutes } from '../rest/auth.routes.js';
+import { restAuth } from '../rest/rest-auth.js';
+import { RestRegistry } from '../rest/rest-registry.js';
+import { versionRoutes } from '../rest/version.routes.js';
+import { createGraphqlHttp } from './graphql-http.js';
+import { errorHandler, notFound } from './http-errors.js';
+import { redactUrl } from './request-token.js';
+
+export function restRegistry(): RestRegistry {
+  return new RestRegistry().add(...versionRoutes, ...authRoutes);
+}
+
+export interface AppOptions {
+  trustProxy: string;
+  accessLog: Pino;
+}
+
+/** The one express app: health, legacy REST (with its OpenAPI document) and GraphQL over HTTP. */
+export async function createApp(server: Server, schema: GraphQLSchema, deps: Deps, options: AppOptions) {
+  const registry = restRegistry();
+  const graphql = await createGraphqlHttp(server, schema, deps);
+  const openApi = registry.openApiDocument();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy);
+  app.use(
+    pinoHttp({
+      logger: options.accessLog,
+      serializers: {
+        // never headers (Authorization) nor the token query parameter
+        req: (req: { method: string; url: string; remoteAddress?: string }) => ({ method: req.method, url: redactUrl(req.url) }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(cors({ origin: true, credentials: true }));
+  app.use(express.json({ limit: '1mb' }), express.urlencoded({ extended: false }));
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await deps.database.ping();
+      res.json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable', error: 'The database does not answer' });
+    }
+  });
+  app.use(restAuth(deps));
+  app.get('/api/swagger.json', (_req, res) => {
+    res.json(openApi);
+  });
+  app.use('/api/docs', swaggerUi.serve, swaggerUi.setup(openApi));
+  app.use('/graphql', graphql.middleware);
+  app.use(registry.router(deps));
+  app.use(notFound(registry));
+  app.use(errorHandler(deps.logger));
+  return { app, stop: graphql.stop };
+}

@@ -1,0 +1,54 @@
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Config } from '../config.js';
+import { openRuntime, type Runtime } from '../compose.js';
+import { ensureInitialToken } from '../core/auth/device-tokens.js';
+import { createPino, toLogger } from '../infra/runtime/pino-logger.js';
+import { buildApiSchema } from '../resolvers/build-schema.js';
+import { createApp } from './create-app.js';
+import { attachGraphqlWebSocket } from './graphql-ws.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  runtime: Runtime;
+  close(): Promise<void>;
+}
+
+/** Starts the API: database, ports, REST + GraphQL on one HTTP server, WebSocket subscriptions. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const pino = createPino(config.logLevel);
+  const logger = toLogger(pino);
+  const runtime = await openRuntime(config, logger, { maintenance: true });
+  const { deps } = runtime;
+  const initial = await ensureInitialToken(deps);
+  if (initial) {
+    const file = join(config.dataDir, 'initial-token');
+    await writeFile(file, `${initial.token}\n`, { mode: 0o600 });
+    logger.info('created the first device token; it is in this file (readable only by its owner)', { file });
+  }
+  const schema = await buildApiSchema();
+  const server = createServer();
+  const { app, stop } = await createApp(server, schema, deps, { trustProxy: config.trustProxy, accessLog: pino });
+  server.on('request', app);
+  const sockets = attachGraphqlWebSocket(server, schema, deps);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info('API listening', { url, host: config.hostKind, database: runtime.database.description });
+  return {
+    url,
+    port,
+    runtime,
+    async close() {
+      await sockets.close();
+      await stop();
+      await runtime.close();
+    },
+  };
+}
