@@ -1,0 +1,33 @@
+import { type Database, openPglite, openPostgres } from '../../src/infra/db/database.js';
+import { TEST_DATABASE_URL, createTestDatabase } from '../support/postgres.js';
+
+export interface Backend {
+  name: string;
+  open(): Promise<Database & { dispose(): Promise<void> }>;
+}
+
+const pglite: Backend = {
+  name: 'PGlite',
+  async open() {
+    const database = await openPglite();
+    return { ...database, dispose: () => database.close() };
+  },
+};
+
+const postgresBackend: Backend = {
+  name: 'PostgreSQL',
+  async open() {
+    const target = await createTestDatabase();
+    const database = await openPostgres(target.url);
+    return {
+      ...database,
+      async dispose() {
+        await database.close();
+        await target.drop();
+      },
+    };
+  },
+};
+
+/** Every database the suites run on: PGlite always, PostgreSQL when TEST_DATABASE_URL is set (CI). */
+export const BACKENDS: Backend[] = TEST_DATABASE_URL ? [pglite, postgresBackend] : [pglite];

@@ -1,0 +1,17 @@
+import type { Clock, Logger } from '../../src/core/ports.js';
+
+/** A clock that only moves when told; sleep resolves at once after advancing it. */
+export class FixedClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+  async sleep(ms: number): Promise<void> {
+    this.advance(ms);
+  }
+}
+
+export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
