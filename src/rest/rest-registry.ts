@@ -24,7 +24,8 @@ export class RestRegistry {
   }
 
   router(deps: Deps): Router {
-    const router = Router();
+    // Legacy paths match exactly: no trailing-slash variant, case-sensitive (express defaults to neither).
+    const router = Router({ strict: true, caseSensitive: true });
     for (const route of this.routes) {
       router[route.method](expressPath(route.path), async (req: Request, res: Response, next: NextFunction) => {
         try {

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { RequestHandler } from 'express';
@@ -9,12 +10,32 @@ import type { Deps } from '../core/ports.js';
 import type { GqlContext } from '../resolvers/context.js';
 import { tokenFromRequest } from './request-token.js';
 
+/**
+ * The reference answers variable-coercion errors (an unknown enum value, an unparsable DateTime)
+ * with HTTP 200 and `data: null` (spec §1.1, §2.3); Apollo 5 answers 400 without `data`.
+ */
+const variableErrorsAsExecutionErrors: ApolloServerPlugin<GqlContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        if (response.http.status !== 400 || response.body.kind !== 'single') return;
+        const result = response.body.singleResult;
+        const errors = result.errors ?? [];
+        if (result.data !== undefined || errors.length === 0) return;
+        if (!errors.every((e) => e.extensions?.code === ApolloServerErrorCode.BAD_USER_INPUT)) return;
+        response.http.status = 200;
+        result.data = null;
+      },
+    };
+  },
+};
+
 /** Apollo Server on POST /graphql; the caller is resolved once per request from its token. */
 export async function createGraphqlHttp(server: Server, schema: GraphQLSchema, deps: Deps) {
   const apollo = new ApolloServer<GqlContext>({
     schema,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), variableErrorsAsExecutionErrors],
     formatError(formatted, error) {
       if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
       deps.logger.error('graphql resolver failed', { error: error instanceof Error ? error.stack : String(error) });
