@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 
 // Legacy callers were built against flask-restful's request parser: a field may come from the JSON
@@ -65,12 +65,33 @@ export const field = {
   integer: (opts: FieldOptions = {}) => make(z.number().int(), integerOf, opts),
 };
 
+const unreadableBodies = new WeakMap<Request, unknown>();
+
+/**
+ * Wraps the JSON body parser so a malformed body is not an error by itself: legacy endpoints that
+ * read no fields ignore the body, and the auth check answers first. `readFields` raises it.
+ */
+export function deferJsonParseErrors(parser: RequestHandler): RequestHandler {
+  return (req, res, next) =>
+    parser(req, res, (err?: unknown) => {
+      if ((err as { type?: string } | undefined)?.type !== 'entity.parse.failed') return next(err);
+      unreadableBodies.set(req, err);
+      next();
+    });
+}
+
+/** The parse error of a malformed JSON body, if the request had one. */
+export function unreadableBody(req: Request): unknown {
+  return unreadableBodies.get(req);
+}
+
 function isJsonRequest(req: Request): boolean {
   return Boolean(req.is('application/json') || req.is('+json'));
 }
 
 function sources(req: Request): Record<string, unknown>[] {
   const found: Record<string, unknown>[] = [];
+  if (unreadableBodies.has(req)) throw unreadableBodies.get(req);
   if (isJsonRequest(req) && req.body !== undefined) {
     if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
       throw new LegacyInputError({ message: 'The request body must be a JSON object.' });
@@ -89,6 +110,7 @@ function sources(req: Request): Record<string, unknown>[] {
  * `{"message": {"<field>": "<help>"}}`: the first one only, or all with `reportAllMissing`.
  */
 export function readFields<S extends FieldSpec>(req: Request, spec: S, reportAllMissing = false): FieldValues<S> {
+  if (Object.keys(spec).length === 0) return {} as FieldValues<S>; // the body is never looked at
   const from = sources(req);
   const values: Record<string, unknown> = {};
   const missing: Record<string, string> = {};

@@ -7,6 +7,7 @@ import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { Deps } from '../core/ports.js';
 import { authRoutes } from '../rest/auth.routes.js';
+import { deferJsonParseErrors, unreadableBody } from '../rest/legacy-fields.js';
 import { restAuth } from '../rest/rest-auth.js';
 import { RestRegistry } from '../rest/rest-registry.js';
 import { versionRoutes } from '../rest/version.routes.js';
@@ -42,7 +43,7 @@ export async function createApp(server: Server, schema: GraphQLSchema, deps: Dep
     }),
   );
   app.use(cors({ origin: true, credentials: true }));
-  app.use(express.json({ limit: '1mb' }), express.urlencoded({ extended: false }));
+  app.use(deferJsonParseErrors(express.json({ limit: '1mb' })), express.urlencoded({ extended: false }));
   app.get('/healthz', async (_req, res) => {
     try {
       await deps.database.ping();
@@ -56,7 +57,7 @@ export async function createApp(server: Server, schema: GraphQLSchema, deps: Dep
     res.json(openApi);
   });
   app.use('/api/docs', swaggerUi.serve, swaggerUi.setup(openApi));
-  app.use('/graphql', graphql.middleware);
+  app.use('/graphql', (req, _res, next) => next(unreadableBody(req)), graphql.middleware);
   app.use(registry.router(deps));
   app.use(notFound(registry));
   app.use(errorHandler(deps.logger));

@@ -39,7 +39,7 @@ export async function gql(
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as { data?: any; errors?: any[] } };
 }
 
 /** Sends a REST request; returns status, parsed JSON body and headers. */
