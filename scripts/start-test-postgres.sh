@@ -3,6 +3,9 @@
 # and prints the TEST_DATABASE_URL to use. Needs root.
 set -euo pipefail
 
+# Everything but the final URL goes to stderr: callers capture stdout.
+exec 3>&1 1>&2
+
 if ! command -v pg_lsclusters >/dev/null 2>&1 || [ -z "$(ls /usr/lib/postgresql 2>/dev/null)" ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
@@ -21,4 +24,4 @@ done
 pg_isready -q -h 127.0.0.1 -p 5432
 
 su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
-echo "postgres://postgres:postgres@127.0.0.1:5432/postgres"
+echo "postgres://postgres:postgres@127.0.0.1:5432/postgres" >&3
