@@ -79,7 +79,7 @@ function rawCloseCode(url: string, init: unknown, headers: Record<string, string
     const timer = setTimeout(() => {
       ws.terminate();
       reject(new Error('socket was not closed'));
-    }, 5_000);
+    }, 20_000);
     ws.on('open', () => ws.send(JSON.stringify(init)));
     ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
     ws.on('close', (code) => {
@@ -295,7 +295,7 @@ describe('jobUpdates', () => {
       server.token,
     );
     expect(res.body.data.jobs.removeJob).toEqual({ success: true, code: 200, message: 'Job removed' });
-    const deadline = Date.now() + 5_000;
+    const deadline = Date.now() + 20_000;
     while (events.length === 0) {
       if (Date.now() > deadline) throw new Error('no event after removeJob');
       await sleep(10);
