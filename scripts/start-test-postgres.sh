@@ -13,9 +13,10 @@ fi
 
 version=$(ls /usr/lib/postgresql | sort -V | tail -n 1)
 if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -q "^${version} main$"; then
-  pg_createcluster "$version" main >/dev/null
+  pg_createcluster "$version" main >/dev/null 3>&-
 fi
-pg_ctlcluster "$version" main start 2>/dev/null || true
+# The daemon must not inherit fd 3, or the caller's $(...) never sees end of file.
+pg_ctlcluster "$version" main start 3>&- >/dev/null 2>&1 || true
 
 for _ in $(seq 1 30); do
   pg_isready -q -h 127.0.0.1 -p 5432 && break
