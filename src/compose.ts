@@ -13,6 +13,13 @@ import { PostgresPubSub } from './infra/pubsub/postgres.pubsub.js';
 import { MemoryAttemptLimiter } from './infra/runtime/attempt-limiter.js';
 import { InProcessBackgroundWork } from './infra/runtime/background-work.js';
 import { SystemClock } from './infra/runtime/system-clock.js';
+import type { Host } from './core/host/host-types.js';
+import type { Secrets, UserData } from './core/userdata/userdata-types.js';
+import { JsonFileStore } from './infra/files/json-file-store.js';
+import { CommandRunner } from './infra/host/command-runner.js';
+import { NixosHost } from './infra/host/nixos-host.js';
+import { sampleSecrets, sampleUserData } from './infra/host/sample-userdata.js';
+import { SimulatedHost } from './infra/host/simulated-host.js';
 
 const HEARTBEAT_MS = 10_000;
 const ALIVE_WINDOW_MS = 30_000; // a process silent this long is taken for dead
@@ -43,8 +50,10 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   const pubsub = database.sql ? new PostgresPubSub(database.sql, database.db, logger) : new InMemoryPubSub();
   if (pubsub instanceof PostgresPubSub) await pubsub.start();
   const jobs = new DrizzleJobRepository(database.db);
+  const clock = new SystemClock(config.timeScale);
+  const machine = await openHost(config, clock, logger);
   const deps: Deps = {
-    clock: new SystemClock(config.timeScale),
+    clock,
     logger,
     pubsub,
     tokens: new DrizzleTokenRepository(database.db),
@@ -54,6 +63,10 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     attempts: new MemoryAttemptLimiter(config.authMaxFailures, config.authFailureWindowSeconds),
     database: { ping: async () => void (await database.db.execute('select 1')) },
     background: new InProcessBackgroundWork(logger),
+    userData: machine.userData,
+    secrets: machine.secrets,
+    host: machine.host,
+    settings: { hostKind: config.hostKind, publicUrl: config.publicUrl, modulesDir: config.modulesDir },
     instanceId: randomUUID(),
   };
   // PGlite is exclusive to this process: every other process that owned jobs is gone.
@@ -71,6 +84,25 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
       await releaseLock?.();
     },
   };
+}
+
+interface Machine {
+  host: Host;
+  userData: JsonFileStore<UserData>;
+  secrets: JsonFileStore<Secrets>;
+}
+
+/** The real NixOS host and its files, or the simulation with its files under DATA_DIR (seeded on first start). */
+async function openHost(config: Config, clock: SystemClock, logger: Logger): Promise<Machine> {
+  const simulated = config.hostKind === 'simulated';
+  const userData = new JsonFileStore<UserData>(config.userdataPath, { initial: simulated ? sampleUserData : () => ({}), mode: 0o600 });
+  const secrets = new JsonFileStore<Secrets>(config.secretsPath, { initial: simulated ? sampleSecrets : () => ({}), mode: 0o600 });
+  if (!simulated) return { host: new NixosHost(new CommandRunner(), { configDir: config.nixosConfigDir }), userData, secrets };
+  // An update that changes nothing writes the sample files when they do not exist yet.
+  await userData.update(() => undefined);
+  await secrets.update(() => undefined);
+  const host = new SimulatedHost(join(config.dataDir, 'simulated-host.json'), clock, logger);
+  return { host, userData, secrets };
 }
 
 /** Announces this process, fails jobs that died with another (or an earlier) process, and keeps doing so. */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export type HostKind = 'nixos' | 'simulated';
 
@@ -17,6 +17,16 @@ export interface Config {
   trustProxy: string;
   authMaxFailures: number;
   authFailureWindowSeconds: number;
+  /** The NixOS userdata JSON (the host's desired state). */
+  userdataPath: string;
+  /** secrets.json (DNS provider credentials). */
+  secretsPath: string;
+  /** Folder of templated service definitions (one JSON file per service id). */
+  modulesDir: string;
+  /** The NixOS configuration checkout (`git pull` runs there). */
+  nixosConfigDir: string;
+  /** Public base URL of this API, for links it hands out (default `https://api.<domain>`). */
+  publicUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -24,17 +34,26 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const dataDir = resolve(env.DATA_DIR || './data');
+  const kind = hostKind(env.SP_HOST);
+  // The real host keeps its files where NixOS puts them; the simulation keeps everything under DATA_DIR.
+  const onHost = (nixosPath: string, simulated: string) => resolve(kind === 'nixos' ? nixosPath : join(dataDir, simulated));
   return {
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 5050, 0),
-    dataDir: resolve(env.DATA_DIR || './data'),
+    dataDir,
     databaseUrl: env.DATABASE_URL || undefined,
-    hostKind: hostKind(env.SP_HOST),
+    hostKind: kind,
     logLevel: env.LOG_LEVEL || 'info',
     timeScale: positiveNumber(env, 'SP_TIME_SCALE', 1),
     trustProxy: env.SP_TRUST_PROXY || 'loopback',
     authMaxFailures: integer(env, 'SP_AUTH_MAX_FAILURES', 10, 1),
     authFailureWindowSeconds: integer(env, 'SP_AUTH_FAILURE_WINDOW', 900, 1),
+    userdataPath: env.SP_USERDATA_PATH ? resolve(env.SP_USERDATA_PATH) : onHost('/etc/nixos/userdata.json', 'userdata.json'),
+    secretsPath: env.SP_SECRETS_PATH ? resolve(env.SP_SECRETS_PATH) : onHost('/etc/selfprivacy/secrets.json', 'secrets.json'),
+    modulesDir: env.SP_MODULES_DIR ? resolve(env.SP_MODULES_DIR) : onHost('/etc/sp-modules', 'sp-modules'),
+    nixosConfigDir: env.SP_NIXOS_CONFIG_DIR ? resolve(env.SP_NIXOS_CONFIG_DIR) : '/etc/nixos',
+    publicUrl: publicUrl(env.SP_PUBLIC_URL),
   };
 }
 
@@ -58,4 +77,15 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
   const value = Number(raw);
   if (!(value > 0)) throw new ConfigError(`${name} must be a positive number, not "${raw}"`);
   return value;
+}
+
+function publicUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+    return url.toString().replace(/\/$/, '');
+  } catch {
+    throw new ConfigError(`SP_PUBLIC_URL must be an http(s) URL, not "${value}"`);
+  }
 }

@@ -1,5 +1,7 @@
 import type { DeviceToken, NewDeviceKey, RecoveryKey } from './auth/auth-types.js';
+import type { Host } from './host/host-types.js';
 import type { Job, JobChange } from './jobs/job-types.js';
+import type { Secrets, UserData } from './userdata/userdata-types.js';
 
 export interface Clock {
   now(): Date;
@@ -79,8 +81,26 @@ export interface BackgroundWork {
   drain(timeoutMs?: number): Promise<void>;
 }
 
+/** A JSON document on disk shared with other programs (the userdata file, secrets.json). */
+export interface JsonDocumentStore<T> {
+  read(): Promise<T>;
+  /**
+   * Applies `change` to a fresh copy under an exclusive lock and writes it atomically; nothing is
+   * written when `change` throws. Concurrent updates (in this process or another) never lose each other.
+   */
+  update<R>(change: (draft: T) => R | Promise<R>): Promise<R>;
+}
+
 export interface DatabaseHealth {
   ping(): Promise<void>;
+}
+
+export interface RuntimeSettings {
+  hostKind: 'nixos' | 'simulated';
+  /** Public base URL of this API when configured (links it hands out); else `https://api.<domain>`. */
+  publicUrl?: string;
+  /** Folder of templated service definitions (JSON, one file per service id). */
+  modulesDir: string;
 }
 
 export interface Deps {
@@ -94,6 +114,13 @@ export interface Deps {
   attempts: AttemptLimiter;
   database: DatabaseHealth;
   background: BackgroundWork;
+  /** The NixOS userdata file: the desired state of the host. */
+  userData: JsonDocumentStore<UserData>;
+  secrets: JsonDocumentStore<Secrets>;
+  /** The machine itself: systemd, block devices, files. */
+  host: Host;
+  /** Facts from the configuration that use cases need. */
+  settings: RuntimeSettings;
   /** Identifies this process among those sharing the database. */
   instanceId: string;
 }

@@ -4,6 +4,10 @@ import { buildSchema } from 'type-graphql';
 import { ApiMutationsResolver, ApiResolver, ApiRootMutationsResolver } from './api.resolver.js';
 import { authChecker } from './auth-checker.js';
 import { JobMutationsResolver, JobQueriesResolver, JobRootResolver } from './jobs.resolver.js';
+import { servicesResolvers } from './services.resolvers.js';
+import { storageResolvers } from './storage.resolvers.js';
+import { systemResolvers } from './system.resolvers.js';
+import { usersResolvers } from './users.resolvers.js';
 
 export const resolvers = [
   ApiResolver,
@@ -12,7 +16,11 @@ export const resolvers = [
   JobQueriesResolver,
   JobMutationsResolver,
   JobRootResolver,
-] as const;
+  ...systemResolvers,
+  ...storageResolvers,
+  ...usersResolvers,
+  ...servicesResolvers,
+] as unknown as [Function, ...Function[]];
 
 // Every subscription brings its own `subscribe` (fed by the core's pub/sub port); type-graphql
 // still insists on a topic pub/sub, which must never be reached.

@@ -10,13 +10,17 @@ import { authRoutes } from '../rest/auth.routes.js';
 import { deferJsonParseErrors, unreadableBody } from '../rest/legacy-fields.js';
 import { restAuth } from '../rest/rest-auth.js';
 import { RestRegistry } from '../rest/rest-registry.js';
+import { servicesRoutes } from '../rest/services.routes.js';
+import { sshRoutes } from '../rest/ssh.routes.js';
+import { systemRoutes } from '../rest/system.routes.js';
+import { usersRoutes } from '../rest/users.routes.js';
 import { versionRoutes } from '../rest/version.routes.js';
 import { createGraphqlHttp } from './graphql-http.js';
 import { errorHandler, notFound } from './http-errors.js';
 import { redactUrl } from './request-token.js';
 
 export function restRegistry(): RestRegistry {
-  return new RestRegistry().add(...versionRoutes, ...authRoutes);
+  return new RestRegistry().add(...versionRoutes, ...authRoutes, ...systemRoutes, ...usersRoutes, ...sshRoutes, ...servicesRoutes);
 }
 
 export interface AppOptions {

@@ -12,7 +12,7 @@ import { deviceTokens } from '../../src/infra/db/schema.js';
 import { InMemoryPubSub } from '../../src/infra/pubsub/in-memory.pubsub.js';
 import { MemoryAttemptLimiter } from '../../src/infra/runtime/attempt-limiter.js';
 import { InProcessBackgroundWork } from '../../src/infra/runtime/background-work.js';
-import { FixedClock, silentLogger } from '../fakes/fake-deps.js';
+import { FixedClock, idleMachinePorts, silentLogger } from '../fakes/fake-deps.js';
 import { BACKENDS } from './backends.js';
 
 describe.each(BACKENDS)('persistence on $name', (backend) => {
@@ -34,6 +34,7 @@ describe.each(BACKENDS)('persistence on $name', (backend) => {
       attempts: new MemoryAttemptLimiter(1000, 60),
       database: { ping: async () => {} },
       background: new InProcessBackgroundWork(silentLogger),
+      ...(await idleMachinePorts()),
       instanceId: 'instance-a',
     };
   });

@@ -15,3 +15,15 @@ export class FixedClock implements Clock {
 }
 
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** The host-facing ports with harmless defaults, for tests that do not exercise them. */
+export async function idleMachinePorts() {
+  const { InMemoryDocumentStore } = await import('./in-memory-document-store.js');
+  const { FakeHost } = await import('./fake-host.js');
+  return {
+    userData: new InMemoryDocumentStore<Record<string, unknown>>({}),
+    secrets: new InMemoryDocumentStore<Record<string, unknown>>({}),
+    host: new FakeHost(),
+    settings: { hostKind: 'simulated' as const, modulesDir: '/nonexistent' },
+  };
+}

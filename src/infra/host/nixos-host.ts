@@ -1,0 +1,167 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { networkInterfaces } from 'node:os';
+import { join } from 'node:path';
+import type { BlockDevice, CommandOutcome, Host, NetworkAddresses, PathInfo, UnitState } from '../../core/host/host-types.js';
+import type { CommandRunner } from './command-runner.js';
+import { parseLsblk, parseSystemctlShow } from './host-output-parsers.js';
+
+export interface NixosHostOptions {
+  /** The NixOS configuration checkout (`git pull`). */
+  configDir: string;
+  /** Where DKIM records live (`<domain>.selector.txt`). */
+  dkimDir?: string;
+  /** lego's account folder under /var/lib/acme. */
+  acmeAccountsDir?: string;
+  /** Interface whose addresses the DNS records announce. */
+  publicInterface?: string;
+}
+
+const LSBLK_COLUMNS = 'NAME,PATH,FSAVAIL,FSSIZE,FSTYPE,FSUSED,MOUNTPOINTS,LABEL,UUID,SIZE,MODEL,SERIAL,TYPE';
+const SYSTEM_PROFILE = '/nix/var/nix/profiles/system';
+
+/** The real machine: every method runs the program NixOS would, with an argument array. */
+export class NixosHost implements Host {
+  private readonly dkimDir: string;
+  private readonly acmeAccountsDir: string;
+  private readonly publicInterface: string;
+
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly options: NixosHostOptions,
+  ) {
+    this.dkimDir = options.dkimDir ?? '/var/dkim';
+    this.acmeAccountsDir = options.acmeAccountsDir ?? '/var/lib/acme/.lego/accounts';
+    this.publicInterface = options.publicInterface ?? 'eth0';
+  }
+
+  async kernelVersion(): Promise<string> {
+    return (await this.runner.check('uname', ['-a'])).stdout.trim();
+  }
+
+  async unitStates(units: readonly string[]): Promise<Map<string, UnitState>> {
+    if (units.length === 0) return new Map();
+    const result = await this.runner.run('systemctl', ['show', '--property=Id,LoadState,ActiveState', '--', ...units]);
+    return parseSystemctlShow(units, result.stdout);
+  }
+
+  async startUnit(unit: string): Promise<number> {
+    return (await this.runner.run('systemctl', ['start', '--no-block', '--', unit])).exitCode;
+  }
+
+  async stopUnit(unit: string): Promise<number> {
+    return (await this.runner.run('systemctl', ['stop', '--no-block', '--', unit])).exitCode;
+  }
+
+  async restartUnit(unit: string): Promise<number> {
+    return (await this.runner.run('systemctl', ['restart', '--no-block', '--', unit])).exitCode;
+  }
+
+  async unitLog(unit: string, lines: number): Promise<string[]> {
+    const result = await this.runner.run('journalctl', ['--no-pager', '-u', unit, '-n', String(lines), '-o', 'cat']);
+    return result.stdout.split('\n').filter((line) => line !== '');
+  }
+
+  followUnitLog(unit: string, signal: AbortSignal): AsyncIterable<string> {
+    return this.runner.lines('journalctl', ['--no-pager', '-u', unit, '-f', '-n', '0', '-o', 'cat'], signal);
+  }
+
+  async reboot(): Promise<void> {
+    await this.runner.check('systemctl', ['reboot', '--no-block']);
+  }
+
+  async pullConfiguration(): Promise<CommandOutcome> {
+    const result = await this.runner.run('git', ['pull'], { cwd: this.options.configDir, mergeOutput: true });
+    return { exitCode: result.exitCode, output: result.stdout };
+  }
+
+  async deleteOldGenerations(): Promise<CommandOutcome> {
+    const result = await this.runner.run('nix-env', ['-p', SYSTEM_PROFILE, '--delete-generations', 'old'], { mergeOutput: true });
+    return { exitCode: result.exitCode, output: result.stdout };
+  }
+
+  async printDeadStorePaths(): Promise<string> {
+    return (await this.runner.check('nix-store', ['--gc', '--print-dead'])).stdout;
+  }
+
+  collectGarbage(signal?: AbortSignal): AsyncIterable<string> {
+    return this.runner.lines('nix-store', ['--gc'], signal);
+  }
+
+  async blockDevices(): Promise<BlockDevice[]> {
+    return parseLsblk((await this.runner.check('lsblk', ['-J', '-b', '-o', LSBLK_COLUMNS])).stdout);
+  }
+
+  async resizeFilesystem(devicePath: string): Promise<CommandOutcome> {
+    const result = await this.runner.run('resize2fs', [devicePath], { mergeOutput: true });
+    return { exitCode: result.exitCode, output: result.stdout };
+  }
+
+  async folderSizes(paths: readonly string[]): Promise<Map<string, number>> {
+    const sizes = new Map(paths.map((path) => [path, 0]));
+    if (paths.length === 0) return sizes;
+    // One du for all paths; missing ones make du exit 1 but the others are still reported.
+    const result = await this.runner.run('du', ['-s', '-b', '--', ...paths]);
+    for (const line of result.stdout.split('\n')) {
+      const match = /^(\d+)\t(.*)$/.exec(line);
+      if (match && sizes.has(match[2]!)) sizes.set(match[2]!, Number(match[1]));
+    }
+    return sizes;
+  }
+
+  async pathInfo(path: string): Promise<PathInfo> {
+    const result = await this.runner.run('stat', ['--format=%F\t%U', '--', path]);
+    if (result.exitCode !== 0) return { exists: false, isDirectory: false };
+    const [type, owner] = result.stdout.trim().split('\t');
+    return { exists: true, isDirectory: type === 'directory', owner };
+  }
+
+  async moveFolder(from: string, to: string): Promise<void> {
+    await this.runner.check('mv', ['-T', '--', from, to]);
+  }
+
+  async chownRecursive(path: string, owner: string, group: string): Promise<void> {
+    await this.runner.check('chown', ['-R', `${owner}:${group}`, '--', path]);
+  }
+
+  async bindMount(source: string, target: string): Promise<void> {
+    await this.runner.check('mount', ['--bind', source, target]);
+  }
+
+  async unmount(path: string): Promise<void> {
+    await this.runner.check('umount', [path]);
+  }
+
+  async readDkimRecord(domain: string): Promise<string | undefined> {
+    try {
+      return await readFile(join(this.dkimDir, `${domain}.selector.txt`), 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  async acmeAccountUri(): Promise<string | undefined> {
+    let newest: { ctime: number; file: string } | undefined;
+    for (const account of await readdir(this.acmeAccountsDir).catch(() => [] as string[])) {
+      const server = join(this.acmeAccountsDir, account, 'acme-v02.api.letsencrypt.org');
+      for (const entry of await readdir(server).catch(() => [] as string[])) {
+        const file = join(server, entry, 'account.json');
+        const info = await stat(file).catch(() => undefined);
+        if (info && (!newest || info.ctimeMs > newest.ctime)) newest = { ctime: info.ctimeMs, file };
+      }
+    }
+    if (!newest) return undefined;
+    try {
+      const uri = (JSON.parse(await readFile(newest.file, 'utf8')) as { registration?: { uri?: unknown } }).registration?.uri;
+      return typeof uri === 'string' && uri !== '' ? uri : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async networkAddresses(): Promise<NetworkAddresses> {
+    const addresses = networkInterfaces()[this.publicInterface] ?? [];
+    const ipv4 = addresses.find((a) => a.family === 'IPv4')?.address ?? '';
+    const ipv6 = addresses.find((a) => a.family === 'IPv6' && !a.address.startsWith('fe80') && !a.internal)?.address;
+    return { ipv4, ipv6: ipv6?.split('%')[0] };
+  }
+}

@@ -1,0 +1,284 @@
+import { createHash } from 'node:crypto';
+import type { BlockDevice, CommandOutcome, Host, NetworkAddresses, PathInfo, UnitState } from '../../core/host/host-types.js';
+import type { Clock, Logger } from '../../core/ports.js';
+import { JsonFileStore } from '../files/json-file-store.js';
+import { type SimulatedHostState, sampleHostState } from './simulated-host-state.js';
+import { SimulatedJournal } from './simulated-journal.js';
+import { rebuildScript, upgradeScript } from './simulated-rebuild.js';
+
+/** Which units a rebuild should leave running, and which it should remove (services enabled or disabled). */
+export type ConfigurationPlan = () => Promise<{ present: string[]; absent: string[] }>;
+
+const NOT_FOUND_EXIT = 5; // systemctl's "unit not found"
+const REBUILD_UNITS: Record<string, () => string[]> = {
+  'sp-nixos-rebuild.service': rebuildScript,
+  'sp-nixos-upgrade.service': upgradeScript,
+};
+
+/**
+ * An in-process imitation of a small NixOS server for laptops and tests: units change state with
+ * believable delays, rebuilds take seconds and write to the journal, volumes and data folders have sizes.
+ * State survives restarts in a JSON file; waits go through the clock (SP_TIME_SCALE).
+ */
+export class SimulatedHost implements Host {
+  readonly journal: SimulatedJournal;
+  private readonly store: JsonFileStore<SimulatedHostState>;
+  private planConfiguration?: ConfigurationPlan;
+
+  constructor(
+    stateFile: string,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    this.store = new JsonFileStore(stateFile, { initial: sampleHostState });
+    this.journal = new SimulatedJournal(() => clock.now());
+  }
+
+  /** Lets a rebuild bring service units in line with the configuration (set once services are known). */
+  onRebuild(plan: ConfigurationPlan): void {
+    this.planConfiguration = plan;
+  }
+
+  private state(): Promise<SimulatedHostState> {
+    return this.store.read();
+  }
+
+  private change<R>(fn: (state: SimulatedHostState) => R): Promise<R> {
+    return this.store.update(fn);
+  }
+
+  private later(work: () => Promise<void>): void {
+    work().catch((err: unknown) => this.logger.error('simulated host task failed', { error: String(err) }));
+  }
+
+  private async setUnit(unit: string, activeState: string | undefined): Promise<void> {
+    await this.change((s) => {
+      if (activeState === undefined) delete s.units[unit];
+      else s.units[unit] = activeState;
+    });
+  }
+
+  async kernelVersion(): Promise<string> {
+    return (await this.state()).kernel;
+  }
+
+  async unitStates(units: readonly string[]): Promise<Map<string, UnitState>> {
+    const known = (await this.state()).units;
+    return new Map(units.map((unit) => [unit, { unit, loaded: unit in known, activeState: known[unit] ?? 'inactive' }]));
+  }
+
+  async startUnit(unit: string): Promise<number> {
+    const current = (await this.state()).units[unit];
+    if (current === undefined) return NOT_FOUND_EXIT;
+    const script = REBUILD_UNITS[unit];
+    if (script) {
+      if (current !== 'inactive' && current !== 'failed') return 0; // already running: systemd does nothing
+      await this.setUnit(unit, 'activating');
+      this.later(() => this.runRebuild(unit, script()));
+      return 0;
+    }
+    if (unit === 'sp-nixos-rollback.service') {
+      this.later(async () => {
+        this.journal.append(unit, 'switching to the previous system generation...');
+        await this.change((s) => void (s.generations = Math.max(1, s.generations - 1)));
+        this.journal.append(unit, 'Finished rolling back the system.');
+      });
+      return 0;
+    }
+    await this.setUnit(unit, 'activating');
+    this.journal.append(unit, `Starting ${unit}...`);
+    this.later(async () => {
+      await this.clock.sleep(800);
+      await this.setUnit(unit, 'active');
+      this.journal.append(unit, `Started ${unit}.`);
+    });
+    return 0;
+  }
+
+  async stopUnit(unit: string): Promise<number> {
+    if ((await this.state()).units[unit] === undefined) return NOT_FOUND_EXIT;
+    await this.setUnit(unit, 'deactivating');
+    this.journal.append(unit, `Stopping ${unit}...`);
+    this.later(async () => {
+      await this.clock.sleep(500);
+      await this.setUnit(unit, 'inactive');
+      this.journal.append(unit, `Stopped ${unit}.`);
+    });
+    return 0;
+  }
+
+  async restartUnit(unit: string): Promise<number> {
+    if ((await this.state()).units[unit] === undefined) return NOT_FOUND_EXIT;
+    await this.setUnit(unit, 'activating');
+    this.journal.append(unit, `Restarting ${unit}...`);
+    this.later(async () => {
+      await this.clock.sleep(1000);
+      await this.setUnit(unit, 'active');
+      this.journal.append(unit, `Started ${unit}.`);
+    });
+    return 0;
+  }
+
+  private async runRebuild(unit: string, lines: string[]): Promise<void> {
+    await this.clock.sleep(500);
+    await this.setUnit(unit, 'active');
+    for (const line of lines) {
+      await this.clock.sleep(600);
+      this.journal.append(unit, line);
+    }
+    const plan = await this.planConfiguration?.();
+    await this.change((s) => {
+      for (const u of plan?.present ?? []) if (s.units[u] === undefined || s.units[u] === 'inactive') s.units[u] = 'active';
+      for (const u of plan?.absent ?? []) delete s.units[u];
+      s.generations += 1;
+      s.deadStorePaths += 37;
+    });
+    await this.clock.sleep(300);
+    this.journal.append(unit, `Finished ${unit}.`);
+    await this.setUnit(unit, 'inactive');
+  }
+
+  async unitLog(unit: string, lines: number): Promise<string[]> {
+    return this.journal.tail(unit, lines);
+  }
+
+  async *followUnitLog(unit: string, signal: AbortSignal): AsyncIterable<string> {
+    for await (const entry of this.journal.follow(unit, signal)) yield entry.message;
+  }
+
+  async reboot(): Promise<void> {
+    this.journal.append(null, 'The system is going down for reboot NOW! (simulated: the API keeps running)', 5);
+  }
+
+  async pullConfiguration(): Promise<CommandOutcome> {
+    return { exitCode: 0, output: 'Already up to date.\n' };
+  }
+
+  async deleteOldGenerations(): Promise<CommandOutcome> {
+    const removed = await this.change((s) => {
+      const old = s.generations - 1;
+      s.generations = 1;
+      return old;
+    });
+    const output = Array.from({ length: removed }, (_, i) => `removing profile version ${i + 1}\n`).join('');
+    return { exitCode: 0, output };
+  }
+
+  async printDeadStorePaths(): Promise<string> {
+    const count = (await this.state()).deadStorePaths;
+    return Array.from({ length: count }, (_, i) => `${storePath(i)}\n`).join('');
+  }
+
+  async *collectGarbage(): AsyncIterable<string> {
+    const count = (await this.state()).deadStorePaths;
+    yield 'finding garbage collector roots...';
+    for (let i = 0; i < count; i += 1) {
+      if (i % 10 === 0) await this.clock.sleep(100);
+      yield `deleting '${storePath(i)}'`;
+    }
+    yield 'deleting unused links...';
+    await this.change((s) => void (s.deadStorePaths = 0));
+    yield `${count} store paths deleted, ${(count * 2.296).toFixed(2)} MiB freed`;
+  }
+
+  async blockDevices(): Promise<BlockDevice[]> {
+    return (await this.state()).devices;
+  }
+
+  async resizeFilesystem(devicePath: string): Promise<CommandOutcome> {
+    const found = await this.change((s) => {
+      const dev = s.devices.find((d) => d.path === devicePath);
+      if (!dev?.fssize) return false;
+      const grow = Number(dev.size) - Number(dev.fssize);
+      dev.fssize = dev.size;
+      dev.fsavail = String(Number(dev.fsavail ?? 0) + grow);
+      return true;
+    });
+    return found
+      ? { exitCode: 0, output: `The filesystem on ${devicePath} is now resized.\n` }
+      : { exitCode: 1, output: `resize2fs: No such file or directory while trying to open ${devicePath}\n` };
+  }
+
+  async folderSizes(paths: readonly string[]): Promise<Map<string, number>> {
+    const s = await this.state();
+    return new Map(
+      paths.map((path) => {
+        const real = s.mounts[path] ?? path;
+        const size = Object.entries(s.folders)
+          .filter(([p]) => p === real || p.startsWith(`${real}/`))
+          .reduce((sum, [, f]) => sum + f.size, 0);
+        return [path, size];
+      }),
+    );
+  }
+
+  async pathInfo(path: string): Promise<PathInfo> {
+    const s = await this.state();
+    const real = s.mounts[path] ?? path;
+    const own = s.folders[real];
+    if (own) return { exists: true, isDirectory: true, owner: own.owner };
+    const inside = Object.keys(s.folders).some((p) => p.startsWith(`${real}/`));
+    return inside ? { exists: true, isDirectory: true, owner: 'root' } : { exists: false, isDirectory: false };
+  }
+
+  async moveFolder(from: string, to: string): Promise<void> {
+    await this.change((s) => {
+      const moving = Object.keys(s.folders).filter((p) => p === from || p.startsWith(`${from}/`));
+      if (moving.length === 0) throw new Error(`mv: cannot stat '${from}': No such file or directory`);
+      for (const path of moving) {
+        const folder = s.folders[path]!;
+        delete s.folders[path];
+        s.folders[to + path.slice(from.length)] = folder;
+        shiftUsage(s, path, -folder.size);
+        shiftUsage(s, to, folder.size);
+      }
+    });
+    await this.clock.sleep(1500);
+  }
+
+  async chownRecursive(path: string, owner: string, group: string): Promise<void> {
+    await this.change((s) => {
+      for (const [p, folder] of Object.entries(s.folders)) {
+        if (p === path || p.startsWith(`${path}/`)) Object.assign(folder, { owner, group });
+      }
+    });
+  }
+
+  async bindMount(source: string, target: string): Promise<void> {
+    await this.change((s) => void (s.mounts[target] = source));
+  }
+
+  async unmount(path: string): Promise<void> {
+    await this.change((s) => {
+      if (!(path in s.mounts)) throw new Error(`umount: ${path}: not mounted.`);
+      delete s.mounts[path];
+    });
+  }
+
+  async readDkimRecord(domain: string): Promise<string | undefined> {
+    const key = createHash('sha512').update(domain).digest('base64').repeat(3).slice(0, 216);
+    return `selector._domainkey IN TXT ( "v=DKIM1; k=rsa; " "p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQ${key}" ) ; ----- DKIM key selector for ${domain}\n`;
+  }
+
+  async acmeAccountUri(): Promise<string | undefined> {
+    return 'https://acme-v02.api.letsencrypt.org/acme/acct/1234567890';
+  }
+
+  async networkAddresses(): Promise<NetworkAddresses> {
+    return { ipv4: '203.0.113.10', ipv6: '2001:db8::10' };
+  }
+}
+
+function storePath(i: number): string {
+  const hash = createHash('sha1').update(String(i)).digest('hex').slice(0, 32);
+  return `/nix/store/${hash}-simulated-package-${i}`;
+}
+
+// Keeps a volume's used/free bytes in step with the data moved onto or off it.
+function shiftUsage(s: SimulatedHostState, path: string, delta: number): void {
+  const mount = path.startsWith('/volumes/') ? `/volumes/${path.split('/')[2]}` : '/';
+  const dev = s.devices.find((d) => d.mountpoints.includes(mount));
+  if (!dev?.fsused || !dev.fsavail) return;
+  dev.fsused = String(Number(dev.fsused) + delta);
+  dev.fsavail = String(Number(dev.fsavail) - delta);
+}

@@ -1,0 +1,2 @@
+// The resolver classes of the `services` area, registered in build-schema.ts.
+export const servicesResolvers: Function[] = [];

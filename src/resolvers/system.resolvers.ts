@@ -1,0 +1,2 @@
+// The resolver classes of the `system` area, registered in build-schema.ts.
+export const systemResolvers: Function[] = [];

@@ -1,0 +1,2 @@
+// The resolver classes of the `users` area, registered in build-schema.ts.
+export const usersResolvers: Function[] = [];

@@ -1,0 +1,19 @@
+import type { JsonDocumentStore } from '../../src/core/ports.js';
+
+/** A userdata/secrets store in memory: updates apply to a copy and commit only when they succeed. */
+export class InMemoryDocumentStore<T> implements JsonDocumentStore<T> {
+  writes = 0;
+  constructor(public document: T) {}
+
+  async read(): Promise<T> {
+    return structuredClone(this.document);
+  }
+
+  async update<R>(change: (draft: T) => R | Promise<R>): Promise<R> {
+    const draft = structuredClone(this.document);
+    const result = await change(draft);
+    this.document = draft;
+    this.writes += 1;
+    return result;
+  }
+}
