@@ -83,8 +83,10 @@ export interface Host {
   /** Total apparent size in bytes of each path (missing paths: 0), in one pass. */
   folderSizes(paths: readonly string[]): Promise<Map<string, number>>;
   pathInfo(path: string): Promise<PathInfo>;
+  /** Moves a folder to `to` (which must not exist), creating the parent of `to` when missing. */
   moveFolder(from: string, to: string): Promise<void>;
   chownRecursive(path: string, owner: string, group: string): Promise<void>;
+  /** `mount --bind`; creates the mount point `target` when it does not exist. */
   bindMount(source: string, target: string): Promise<void>;
   unmount(path: string): Promise<void>;
 

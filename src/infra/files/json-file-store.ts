@@ -10,6 +10,8 @@ export interface JsonFileStoreOptions<T> {
   initial: () => T;
   /** Mode of a newly created file (an existing file keeps its own). */
   mode?: number;
+  /** Told when another process may have taken over our lock (it stalled past the stale period). */
+  onLockLost?: (err: Error) => void;
 }
 
 /**
@@ -46,9 +48,14 @@ export class JsonFileStore<T> implements JsonDocumentStore<T> {
     const release = await lockfile.lock(this.path, {
       realpath: false,
       lockfilePath: `${this.path}.lock`,
-      stale: 10_000,
-      update: 2_000,
+      // A holder refreshes its lock every `update` ms, so only a dead one's lock goes stale. The retries
+      // (about 10 s) must outlast `stale`, or a writer arriving just after a crash fails instead of taking over.
+      stale: 5_000,
+      update: 1_000,
       retries: { retries: 200, minTimeout: 5, maxTimeout: 50 },
+      // The library's default throws from a timer (crashing the process) if the lock was lost, e.g. when
+      // the event loop stalled past `stale`; the write still goes through a rename, so only report it.
+      onCompromised: (err) => this.options.onLockLost?.(err),
     });
     try {
       const draft = await this.read();
@@ -61,7 +68,9 @@ export class JsonFileStore<T> implements JsonDocumentStore<T> {
   }
 
   private async write(document: T): Promise<void> {
-    const text = `${JSON.stringify(document, null, 4)}\n`;
+    // Like Python's json.dump, which wrote these files before: every non-ASCII character as a \uXXXX escape.
+    const json = JSON.stringify(document, null, 4).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const text = `${json}\n`;
     const temp = join(dirname(this.path), `.${basename(this.path)}.${randomBytes(6).toString('hex')}.tmp`);
     const mode = await stat(this.path).then(
       (s) => s.mode & 0o7777,
@@ -69,6 +78,7 @@ export class JsonFileStore<T> implements JsonDocumentStore<T> {
     );
     const handle = await open(temp, 'wx', mode);
     try {
+      await handle.chmod(mode); // open() applies the umask, which would strip bits the existing file has
       await handle.writeFile(text, 'utf8');
       await handle.sync();
     } finally {

@@ -62,6 +62,8 @@ export class CommandRunner {
 
   /** Yields the program's output lines (stdout and stderr as they arrive) until it exits or `signal` aborts. */
   async *lines(command: string, args: readonly string[], signal?: AbortSignal): AsyncIterable<string> {
+    // An 'abort' listener added after the fact never fires: without this, `journalctl -f` would run forever.
+    if (signal?.aborted) return;
     const child = spawn(command, args, { env: this.baseEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     const pending: string[] = [];
     let done = false;

@@ -14,7 +14,7 @@ export function parseSystemctlShow(units: readonly string[], output: string): Ma
     const props = new Map<string, string>();
     for (const line of (blocks[index] ?? '').split('\n')) {
       const eq = line.indexOf('=');
-      if (eq > 0) props.set(line.slice(0, eq), line.slice(eq + 1));
+      if (eq > 0) props.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
     }
     const loadState = props.get('LoadState') ?? 'not-found';
     states.set(unit, {

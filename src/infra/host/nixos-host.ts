@@ -1,6 +1,6 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { BlockDevice, CommandOutcome, Host, NetworkAddresses, PathInfo, UnitState } from '../../core/host/host-types.js';
 import type { CommandRunner } from './command-runner.js';
 import { parseLsblk, parseSystemctlShow } from './host-output-parsers.js';
@@ -58,7 +58,8 @@ export class NixosHost implements Host {
 
   async unitLog(unit: string, lines: number): Promise<string[]> {
     const result = await this.runner.run('journalctl', ['--no-pager', '-u', unit, '-n', String(lines), '-o', 'cat']);
-    return result.stdout.split('\n').filter((line) => line !== '');
+    // journalctl says "-- No entries --" when the unit never logged: that is not a log line.
+    return result.stdout.split('\n').filter((line) => line !== '' && line !== '-- No entries --');
   }
 
   followUnitLog(unit: string, signal: AbortSignal): AsyncIterable<string> {
@@ -99,8 +100,9 @@ export class NixosHost implements Host {
   async folderSizes(paths: readonly string[]): Promise<Map<string, number>> {
     const sizes = new Map(paths.map((path) => [path, 0]));
     if (paths.length === 0) return sizes;
-    // One du for all paths; missing ones make du exit 1 but the others are still reported.
-    const result = await this.runner.run('du', ['-s', '-b', '--', ...paths]);
+    // One du for all paths; missing ones make du exit 1 but the others are still reported. Without -l, du
+    // counts a file (or nested path) once across all arguments, so later paths would read too small or 0.
+    const result = await this.runner.run('du', ['-s', '-b', '-l', '--', ...paths]);
     for (const line of result.stdout.split('\n')) {
       const match = /^(\d+)\t(.*)$/.exec(line);
       if (match && sizes.has(match[2]!)) sizes.set(match[2]!, Number(match[1]));
@@ -116,6 +118,8 @@ export class NixosHost implements Host {
   }
 
   async moveFolder(from: string, to: string): Promise<void> {
+    // the destination's parent may not exist yet (/volumes/<root> before the first migration to binds)
+    await this.runner.check('mkdir', ['-p', '--', posix.dirname(to)]);
     await this.runner.check('mv', ['-T', '--', from, to]);
   }
 
@@ -124,6 +128,8 @@ export class NixosHost implements Host {
   }
 
   async bindMount(source: string, target: string): Promise<void> {
+    // the mount point may be gone (its data was just moved away): recreate it like the reference did
+    await this.runner.check('mkdir', ['-p', '-m', '0750', '--', target]);
     await this.runner.check('mount', ['--bind', source, target]);
   }
 
