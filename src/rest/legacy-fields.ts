@@ -89,8 +89,22 @@ function isJsonRequest(req: Request): boolean {
   return Boolean(req.is('application/json') || req.is('+json'));
 }
 
-function sources(req: Request): Record<string, unknown>[] {
+// A body that is one bare JSON string (strict JSON parsing refuses it): the value of `field`, if the route allows it.
+function bareStringBody(req: Request, field: string | undefined): Record<string, unknown> | undefined {
+  const raw = (unreadableBodies.get(req) as { body?: unknown } | undefined)?.body;
+  if (field === undefined || typeof raw !== 'string') return undefined;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return typeof value === 'string' ? { [field]: value } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sources(req: Request, bareStringField?: string): Record<string, unknown>[] {
   const found: Record<string, unknown>[] = [];
+  const bare = bareStringBody(req, bareStringField);
+  if (bare) return [bare, req.query as Record<string, unknown>];
   if (unreadableBodies.has(req)) throw unreadableBodies.get(req);
   if (isJsonRequest(req) && req.body !== undefined) {
     if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
@@ -109,9 +123,14 @@ function sources(req: Request): Record<string, unknown>[] {
  * Reads the declared fields. A null counts as absent. Missing required fields give
  * `{"message": {"<field>": "<help>"}}`: the first one only, or all with `reportAllMissing`.
  */
-export function readFields<S extends FieldSpec>(req: Request, spec: S, reportAllMissing = false): FieldValues<S> {
+export function readFields<S extends FieldSpec>(
+  req: Request,
+  spec: S,
+  reportAllMissing = false,
+  bareStringField?: string,
+): FieldValues<S> {
   if (Object.keys(spec).length === 0) return {} as FieldValues<S>; // the body is never looked at
-  const from = sources(req);
+  const from = sources(req, bareStringField);
   const values: Record<string, unknown> = {};
   const missing: Record<string, string> = {};
   for (const [name, def] of Object.entries(spec)) {

@@ -31,6 +31,8 @@ export interface LegacyRoute<S extends FieldSpec = FieldSpec> {
   fields?: S;
   /** Report every missing field at once (legacy `/users`), not just the first. */
   reportAllMissing?: boolean;
+  /** A request body that is one bare JSON string is read as this field (some app versions sent that). */
+  bareStringField?: keyof S & string;
   responses: Record<number, { description: string; body?: z.ZodType }>;
   /** How this path words core failures for legacy callers; others get `{"error": message}`. */
   errors?: Partial<Record<ErrorCode, LegacyReply>>;

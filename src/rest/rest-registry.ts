@@ -83,7 +83,7 @@ export class RestRegistry {
   }
 
   private async answer(route: LegacyRoute<FieldSpec>, req: Request, deps: Deps): Promise<LegacyReply> {
-    const fields = readFields(req, route.fields ?? {}, route.reportAllMissing);
+    const fields = readFields(req, route.fields ?? {}, route.reportAllMissing, route.bareStringField);
     try {
       return await route.handle({
         fields,

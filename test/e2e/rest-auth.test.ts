@@ -238,15 +238,16 @@ describe('OpenAPI document and Swagger UI', () => {
     const res = await rest(server, 'GET', '/api/swagger.json');
     expect(res.status).toBe(200);
     expect(res.body.openapi).toMatch(/^3\./);
-    expect(Object.keys(res.body.paths).sort()).toEqual(
-      [
+    // every area adds its own paths; these are the authentication ones
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
         '/api/version',
         '/auth/new_device',
         '/auth/new_device/authorize',
         '/auth/recovery_token',
         '/auth/recovery_token/use',
         '/auth/tokens',
-      ].sort(),
+      ]),
     );
     const methods = (p: string) => Object.keys(res.body.paths[p]).sort();
     expect(methods('/auth/tokens')).toEqual(['delete', 'get', 'post']);

@@ -16,7 +16,8 @@ export async function startTestServer(overrides: Partial<Config> & { env?: NodeJ
   const { env, ...rest } = overrides;
   const dataDir = rest.dataDir ?? mkdtempSync(join(tmpdir(), 'sp-api-test-'));
   const config: Config = {
-    ...loadConfig({ SP_HOST: 'simulated', LOG_LEVEL: 'silent', ...env }),
+    // DATA_DIR too: the userdata and secrets paths derive from it
+    ...loadConfig({ SP_HOST: 'simulated', LOG_LEVEL: 'silent', DATA_DIR: dataDir, ...env }),
     port: 0,
     dataDir,
     timeScale: 0.01,

@@ -9,6 +9,20 @@ export interface JobOutcome {
   statusText?: string;
 }
 
+/**
+ * Thrown by a job body to fail the job with exactly these fields: `error` is the message itself
+ * (no `<ErrorName>:` prefix) unless overridden, e.g. `{ error: null, statusText }`.
+ */
+export class JobFailure extends Error {
+  override name = 'JobFailure';
+  constructor(
+    message: string,
+    readonly fields: { error?: string | null; statusText?: string } = { error: message },
+  ) {
+    super(message);
+  }
+}
+
 type RunnerDeps = Pick<Deps, 'jobs' | 'clock' | 'pubsub' | 'instanceId' | 'background' | 'logger'>;
 
 /**
@@ -29,6 +43,11 @@ export async function startJob(
       const outcome = (await work(report)) ?? {};
       await updateJob(deps, job.uid, { status: 'FINISHED', ...outcome });
     } catch (err) {
+      if (err instanceof JobFailure) {
+        deps.logger.error('job failed', { typeId: spec.typeId, uid: job.uid, error: err.message });
+        await updateJob(deps, job.uid, { status: 'ERROR', ...err.fields });
+        return;
+      }
       const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
       deps.logger.error('job failed', { typeId: spec.typeId, uid: job.uid, error });
       await updateJob(deps, job.uid, { status: 'ERROR', error });

@@ -79,14 +79,31 @@ export async function isBusy(deps: Pick<Deps, 'jobs' | 'clock'>): Promise<boolea
   return (await listJobs(deps)).some((job) => job.status === 'RUNNING');
 }
 
-/** Fails the unfinished jobs of processes that are gone (this one included, after a restart). */
+// A `nixos-rebuild switch` restarts this API, so a rebuild or upgrade job left unfinished by a process
+// that is gone is taken as done (the reference's start-up migration does the same).
+export const REBUILD_JOB_TYPE_IDS = ['system.nixos.rebuild', 'system.nixos.upgrade'] as const;
+export const REBUILT_RESULT = 'System rebuilt.';
+
+/**
+ * Settles the unfinished jobs of processes that are gone (this one included, after a restart): rebuild
+ * and upgrade jobs become FINISHED `System rebuilt.`, every other job fails as interrupted.
+ */
 export async function failInterruptedJobs(deps: JobDeps, aliveSince: Date): Promise<Job[]> {
   const now = deps.clock.now();
+  const expiresAt = new Date(now.getTime() + FINISHED_JOB_LIFETIME_MS);
+  const settled = { error: null, updatedAt: now, finishedAt: now };
+  const rebuilt = await deps.jobs.failOrphaned(
+    aliveSince,
+    { ...settled, status: 'FINISHED', result: REBUILT_RESULT, progress: 100 },
+    expiresAt,
+    REBUILD_JOB_TYPE_IDS,
+  );
   const failed = await deps.jobs.failOrphaned(
     aliveSince,
-    { status: 'ERROR', error: JOB_MESSAGES.interrupted, result: null, updatedAt: now, finishedAt: now },
-    new Date(now.getTime() + FINISHED_JOB_LIFETIME_MS),
+    { ...settled, status: 'ERROR', error: JOB_MESSAGES.interrupted, result: null },
+    expiresAt,
   );
-  for (const job of failed) await deps.pubsub.publish('jobs', { uid: job.uid, job: serializeJob(job) });
-  return failed;
+  const changed = [...rebuilt, ...failed];
+  for (const job of changed) await deps.pubsub.publish('jobs', { uid: job.uid, job: serializeJob(job) });
+  return changed;
 }

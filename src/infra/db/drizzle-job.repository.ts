@@ -45,12 +45,18 @@ export class DrizzleJobRepository implements JobRepository {
     return rows.length === 1;
   }
 
-  async failOrphaned(aliveSince: Date, failure: Partial<Job>, expiresAt: Date): Promise<Job[]> {
+  async failOrphaned(aliveSince: Date, failure: Partial<Job>, expiresAt: Date, typeIds?: readonly string[]): Promise<Job[]> {
     const alive = this.db.select({ id: apiInstances.id }).from(apiInstances).where(gte(apiInstances.heartbeatAt, aliveSince));
     const rows = await this.db
       .update(jobs)
       .set({ ...failure, expiresAt })
-      .where(and(inArray(jobs.status, UNFINISHED), or(isNull(jobs.ownerId), notInArray(jobs.ownerId, alive))))
+      .where(
+        and(
+          inArray(jobs.status, UNFINISHED),
+          or(isNull(jobs.ownerId), notInArray(jobs.ownerId, alive)),
+          typeIds ? inArray(jobs.typeId, [...typeIds]) : undefined,
+        ),
+      )
       .returning();
     return rows.map(toJob);
   }
