@@ -7,6 +7,8 @@ export interface GqlContext {
   caller?: Caller;
   /** The client address, for brute-force limits on the public key operations. */
   clientKey: string;
+  /** The request's variables as sent, before defaults were filled in (see supplied-field.ts). */
+  rawVariables?: Record<string, unknown>;
 }
 
 /** For resolvers behind @Authorized(): the caller is known to exist. */

@@ -6,7 +6,8 @@ import type { Deps } from '../core/ports.js';
 import { tokenFromRequest } from '../server/request-token.js';
 
 // Legacy rule: a plain prefix test, checked before routing (unknown paths are 401 for strangers too).
-const PUBLIC_PREFIXES = ['/api', '/auth/new_device/authorize', '/auth/recovery_token/use', '/graphql', '/healthz'];
+// The password-reset page is public: its link's token is the credential (and not a device token).
+const PUBLIC_PREFIXES = ['/api', '/auth/new_device/authorize', '/auth/recovery_token/use', '/graphql', '/healthz', '/user/reset-password'];
 
 export function isPublicPath(path: string): boolean {
   return PUBLIC_PREFIXES.some((prefix) => path.startsWith(prefix));

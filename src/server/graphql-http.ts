@@ -48,7 +48,13 @@ export async function createGraphqlHttp(server: Server, schema: GraphQLSchema, d
       deps,
       caller: await authenticate(deps, tokenFromRequest(req.headers, req.url)),
       clientKey: req.ip ?? 'unknown',
+      rawVariables: rawVariablesOf(req.body),
     }),
   });
   return { middleware, stop: () => apollo.stop() };
+}
+
+function rawVariablesOf(body: unknown): Record<string, unknown> | undefined {
+  const variables = (body as { variables?: unknown } | undefined)?.variables;
+  return variables && typeof variables === 'object' ? (variables as Record<string, unknown>) : {};
 }

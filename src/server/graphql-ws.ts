@@ -30,10 +30,11 @@ export function attachGraphqlWebSocket(server: Server, schema: GraphQLSchema, de
         ctx.extra.caller = caller;
         return true;
       },
-      context: (ctx): GqlContext => ({
+      context: (ctx, _id, payload): GqlContext => ({
         deps,
         caller: ctx.extra.caller,
         clientKey: ctx.extra.request.socket.remoteAddress ?? 'unknown',
+        rawVariables: payload.variables ?? {},
       }),
     },
     wsServer,

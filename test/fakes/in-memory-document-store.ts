@@ -9,11 +9,18 @@ export class InMemoryDocumentStore<T> implements JsonDocumentStore<T> {
     return structuredClone(this.document);
   }
 
-  async update<R>(change: (draft: T) => R | Promise<R>): Promise<R> {
-    const draft = structuredClone(this.document);
-    const result = await change(draft);
-    this.document = draft;
-    this.writes += 1;
-    return result;
+  // Updates queue up like the file store's, so async changes never lose each other.
+  private queue: Promise<unknown> = Promise.resolve();
+
+  update<R>(change: (draft: T) => R | Promise<R>): Promise<R> {
+    const next = this.queue.then(async () => {
+      const draft = structuredClone(this.document);
+      const result = await change(draft);
+      this.document = draft;
+      this.writes += 1;
+      return result;
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 }

@@ -1,4 +1,4 @@
-import { integer, pgTable, serial, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, primaryKey, serial, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -53,3 +53,74 @@ export const notificationPayloads = pgTable('notification_payloads', {
   payload: text('payload').notNull(),
   createdAt: at('created_at').notNull(),
 });
+
+// The identity store kept next to the userdata file: what Kanidm holds in production (persons,
+// groups, memberships, credential-reset intents). Unix accounts themselves stay in the userdata.
+export const identityUsers = pgTable('identity_users', {
+  username: text('username').primaryKey(),
+  displayName: text('display_name').notNull(),
+  email: text('email').notNull(),
+  createdAt: at('created_at').notNull(),
+});
+
+export const identityGroups = pgTable('identity_groups', {
+  name: text('name').primaryKey(),
+  description: text('description'),
+  createdAt: at('created_at').notNull(),
+});
+
+export const groupUserMembers = pgTable(
+  'group_user_members',
+  {
+    groupName: text('group_name')
+      .notNull()
+      .references(() => identityGroups.name, { onDelete: 'cascade' }),
+    username: text('username')
+      .notNull()
+      .references(() => identityUsers.username, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.groupName, t.username] }), index('group_user_members_username_idx').on(t.username)],
+);
+
+// Groups may be members of groups; a person is then a member of every group above its own.
+export const groupGroupMembers = pgTable(
+  'group_group_members',
+  {
+    groupName: text('group_name')
+      .notNull()
+      .references(() => identityGroups.name, { onDelete: 'cascade' }),
+    memberGroup: text('member_group')
+      .notNull()
+      .references(() => identityGroups.name, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.groupName, t.memberGroup] })],
+);
+
+export const passwordResetLinks = pgTable(
+  'password_reset_links',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    username: text('username')
+      .notNull()
+      .references(() => identityUsers.username, { onDelete: 'cascade' }),
+    createdAt: at('created_at').notNull(),
+    expiresAt: at('expires_at').notNull(),
+    usedAt: at('used_at'),
+  },
+  (t) => [index('password_reset_links_username_idx').on(t.username)],
+);
+
+// Mailbox passwords (the reference keeps them in Redis DB 1): metadata and a SHA-512 crypt hash.
+export const emailPasswords = pgTable(
+  'email_passwords',
+  {
+    uuid: text('uuid').primaryKey(),
+    username: text('username').notNull(),
+    displayName: text('display_name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    createdAt: at('created_at').notNull(),
+    expiresAt: at('expires_at'),
+    lastUsed: at('last_used'),
+  },
+  (t) => [index('email_passwords_username_idx').on(t.username)],
+);

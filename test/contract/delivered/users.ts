@@ -1,3 +1,31 @@
 // Contract types and root fields the `users` area delivers (see ../delivered-schema.ts).
-export const usersTypes: string[] = [];
-export const usersRootFields = { Query: [] as string[], Mutation: [] as string[], Subscription: [] as string[] };
+export const usersTypes: string[] = [
+  'Users',
+  'Groups',
+  'User',
+  'UserType',
+  'Group',
+  'UsersMutations',
+  'UserMutationInput',
+  'UserMutationReturn',
+  'SshMutationInput',
+  'PasswordResetLinkReturn',
+  'EmailPasswordMetadata',
+  'EmailPasswordsMetadataMutations',
+  'GenericMutationReturn',
+  'MutationReturnInterface',
+  'DateTime',
+];
+export const usersRootFields = {
+  Query: ['users', 'groups'] as string[],
+  Mutation: [
+    'users',
+    'emailPasswordMetadataMutations',
+    'createUser',
+    'deleteUser',
+    'updateUser',
+    'addSshKey',
+    'removeSshKey',
+  ] as string[],
+  Subscription: [] as string[],
+};

@@ -1,0 +1,35 @@
+import { and, asc, eq, gt, isNull, or } from 'drizzle-orm';
+import type { EmailPasswordRepository } from '../../core/ports.js';
+import type { EmailPassword, EmailPasswordMetadata } from '../../core/users/user-types.js';
+import type { Db } from './database.js';
+import { emailPasswords } from './schema.js';
+
+export class DrizzleEmailPasswordRepository implements EmailPasswordRepository {
+  constructor(private readonly db: Db) {}
+
+  list(username: string, now: Date): Promise<EmailPasswordMetadata[]> {
+    return this.db
+      .select({
+        uuid: emailPasswords.uuid,
+        displayName: emailPasswords.displayName,
+        createdAt: emailPasswords.createdAt,
+        expiresAt: emailPasswords.expiresAt,
+        lastUsed: emailPasswords.lastUsed,
+      })
+      .from(emailPasswords)
+      .where(and(eq(emailPasswords.username, username), or(isNull(emailPasswords.expiresAt), gt(emailPasswords.expiresAt, now))))
+      .orderBy(asc(emailPasswords.createdAt), asc(emailPasswords.uuid));
+  }
+
+  async add(entry: EmailPassword): Promise<void> {
+    await this.db.insert(emailPasswords).values(entry);
+  }
+
+  async delete(username: string, uuid: string): Promise<void> {
+    await this.db.delete(emailPasswords).where(and(eq(emailPasswords.username, username), eq(emailPasswords.uuid, uuid)));
+  }
+
+  async deleteAll(username: string): Promise<void> {
+    await this.db.delete(emailPasswords).where(eq(emailPasswords.username, username));
+  }
+}
