@@ -6,6 +6,7 @@ import type { Deps, Logger, PubSub } from './core/ports.js';
 import { lockDataDir } from './infra/db/data-dir-lock.js';
 import { type Database, openPglite, openPostgres } from './infra/db/database.js';
 import { DrizzleAuthKeyRepository } from './infra/db/drizzle-auth-key.repository.js';
+import { DrizzleEmailPasswordRepository } from './infra/db/drizzle-email-password.repository.js';
 import { DrizzleInstanceRegistry, DrizzleJobRepository } from './infra/db/drizzle-job.repository.js';
 import { DrizzleTokenRepository } from './infra/db/drizzle-token.repository.js';
 import { InMemoryPubSub } from './infra/pubsub/in-memory.pubsub.js';
@@ -20,6 +21,13 @@ import { CommandRunner } from './infra/host/command-runner.js';
 import { NixosHost } from './infra/host/nixos-host.js';
 import { sampleSecrets, sampleUserData } from './infra/host/sample-userdata.js';
 import { SimulatedHost } from './infra/host/simulated-host.js';
+import { ServiceMonitor } from './core/services/service-monitor.js';
+import { allFolders, loadServiceDefinitions } from './core/services/service-registry.js';
+import { plannedServiceUnits } from './core/services/service-units-plan.js';
+import { FileServiceDefinitions } from './infra/services/file-service-definitions.js';
+import { SimulatedServiceCatalogue } from './infra/services/simulated-service-catalogue.js';
+import { DrizzleIdentityRepository } from './infra/users/drizzle-identity.repository.js';
+import { LocalUserStore } from './infra/users/local-user.store.js';
 
 const HEARTBEAT_MS = 10_000;
 const ALIVE_WINDOW_MS = 30_000; // a process silent this long is taken for dead
@@ -52,6 +60,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   const jobs = new DrizzleJobRepository(database.db);
   const clock = new SystemClock(config.timeScale);
   const machine = await openHost(config, clock, logger);
+  const background = new InProcessBackgroundWork(logger);
   const deps: Deps = {
     clock,
     logger,
@@ -62,13 +71,21 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     instances: new DrizzleInstanceRegistry(database.db),
     attempts: new MemoryAttemptLimiter(config.authMaxFailures, config.authFailureWindowSeconds),
     database: { ping: async () => void (await database.db.execute('select 1')) },
-    background: new InProcessBackgroundWork(logger),
+    background,
     userData: machine.userData,
     secrets: machine.secrets,
     host: machine.host,
+    users: new LocalUserStore(new DrizzleIdentityRepository(database.db), machine.userData, clock, { publicUrl: config.publicUrl }),
+    emailPasswords: new DrizzleEmailPasswordRepository(database.db),
     settings: { hostKind: config.hostKind, publicUrl: config.publicUrl, modulesDir: config.modulesDir },
+    serviceDefinitions:
+      config.hostKind === 'simulated'
+        ? new SimulatedServiceCatalogue()
+        : new FileServiceDefinitions(config.modulesDir, join(config.nixosConfigDir, 'flake.nix'), logger),
+    serviceMonitor: new ServiceMonitor({ host: machine.host, clock, background, logger }),
     instanceId: randomUUID(),
   };
+  await wireServices(deps, options.maintenance);
   // PGlite is exclusive to this process: every other process that owned jobs is gone.
   const aliveWindowMs = database.kind === 'pglite' ? 0 : ALIVE_WINDOW_MS;
   const timer = options.maintenance ? await startMaintenance(deps, pubsub, aliveWindowMs) : undefined;
@@ -95,8 +112,9 @@ interface Machine {
 /** The real NixOS host and its files, or the simulation with its files under DATA_DIR (seeded on first start). */
 async function openHost(config: Config, clock: SystemClock, logger: Logger): Promise<Machine> {
   const simulated = config.hostKind === 'simulated';
-  const userData = new JsonFileStore<UserData>(config.userdataPath, { initial: simulated ? sampleUserData : () => ({}), mode: 0o600 });
-  const secrets = new JsonFileStore<Secrets>(config.secretsPath, { initial: simulated ? sampleSecrets : () => ({}), mode: 0o600 });
+  const onLockLost = (err: Error) => logger.warn('lost the lock on a configuration file', { error: err.message });
+  const userData = new JsonFileStore<UserData>(config.userdataPath, { initial: simulated ? sampleUserData : () => ({}), mode: 0o600, onLockLost });
+  const secrets = new JsonFileStore<Secrets>(config.secretsPath, { initial: simulated ? sampleSecrets : () => ({}), mode: 0o600, onLockLost });
   if (!simulated) return { host: new NixosHost(new CommandRunner(), { configDir: config.nixosConfigDir }), userData, secrets };
   // An update that changes nothing writes the sample files when they do not exist yet.
   await userData.update(() => undefined);
@@ -105,13 +123,19 @@ async function openHost(config: Config, clock: SystemClock, logger: Logger): Pro
   return { host, userData, secrets };
 }
 
+/** Lets simulated rebuilds follow the enabled services; a server starts measuring service folders at once. */
+async function wireServices(deps: Deps, server: boolean): Promise<void> {
+  if (deps.host instanceof SimulatedHost) deps.host.onRebuild(() => plannedServiceUnits(deps));
+  if (server) void deps.serviceMonitor.measureFolders(allFolders(await loadServiceDefinitions(deps)));
+}
+
 /** Announces this process, fails jobs that died with another (or an earlier) process, and keeps doing so. */
 async function startMaintenance(deps: Deps, pubsub: PubSub, aliveWindowMs: number): Promise<NodeJS.Timeout> {
   const tick = async () => {
     const now = deps.clock.now();
     await deps.instances.heartbeat(deps.instanceId, now);
     const failed = await failInterruptedJobs(deps, new Date(now.getTime() - aliveWindowMs));
-    if (failed.length > 0) deps.logger.warn('marked interrupted jobs as failed', { jobs: failed.map((j) => j.uid) });
+    if (failed.length > 0) deps.logger.warn('settled interrupted jobs (rebuilds finished, others failed)', { jobs: failed.map((j) => j.uid) });
     await deps.jobs.purgeExpired(now);
     if (pubsub instanceof PostgresPubSub) await pubsub.purgeSpilled(now);
   };

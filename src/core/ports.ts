@@ -1,7 +1,9 @@
 import type { DeviceToken, NewDeviceKey, RecoveryKey } from './auth/auth-types.js';
 import type { Host } from './host/host-types.js';
 import type { Job, JobChange } from './jobs/job-types.js';
+import type { ServiceMonitor } from './services/service-monitor.js';
 import type { Secrets, UserData } from './userdata/userdata-types.js';
+import type { EmailPassword, EmailPasswordMetadata, GroupInfo, NewUserAccount, UserAccount } from './users/user-types.js';
 
 export interface Clock {
   now(): Date;
@@ -56,8 +58,11 @@ export interface JobRepository {
   get(uid: string, now: Date): Promise<Job | undefined>;
   list(now: Date): Promise<Job[]>;
   remove(uid: string): Promise<boolean>;
-  /** Marks unfinished jobs whose owning process is not alive since `aliveSince` as failed. */
-  failOrphaned(aliveSince: Date, failure: Partial<Job>, expiresAt: Date): Promise<Job[]>;
+  /**
+   * Applies `failure` to unfinished jobs whose owning process is not alive since `aliveSince`;
+   * only to jobs of `typeIds` when given.
+   */
+  failOrphaned(aliveSince: Date, failure: Partial<Job>, expiresAt: Date, typeIds?: readonly string[]): Promise<Job[]>;
   purgeExpired(now: Date): Promise<void>;
 }
 
@@ -103,6 +108,56 @@ export interface RuntimeSettings {
   modulesDir: string;
 }
 
+/** A templated service definition document (§9.3 JSON) and where it came from (for log lines). */
+export interface ServiceDefinitionDocument {
+  origin: string;
+  document: unknown;
+}
+
+/** Where templated service definitions come from: /etc/sp-modules on NixOS, a built-in catalogue in the simulation. */
+export interface ServiceDefinitionSource {
+  /** Every readable definition document (unreadable ones are skipped with a log line). */
+  load(): Promise<ServiceDefinitionDocument[]>;
+  /** Ids of the service modules the system configuration includes; undefined when every defined service counts as installed. */
+  installedIds(): Promise<ReadonlySet<string> | undefined>;
+}
+
+/**
+ * The identity store: persons, groups and memberships (Kanidm in production). Unknown users raise
+ * USER_NOT_FOUND, unknown groups GROUP_NOT_FOUND; a failing call changes nothing.
+ */
+export interface UserStore {
+  /** Every person except root. */
+  list(): Promise<UserAccount[]>;
+  get(username: string): Promise<UserAccount | undefined>;
+  /** USER_ALREADY_EXISTS when the name is taken. */
+  create(user: NewUserAccount): Promise<void>;
+  delete(username: string): Promise<void>;
+  setDisplayName(username: string, displayName: string): Promise<void>;
+  /** Sets the login password (validated by the caller). */
+  setPassword(username: string, password: string): Promise<void>;
+  addToGroups(username: string, groups: readonly string[]): Promise<void>;
+  removeFromGroups(username: string, groups: readonly string[]): Promise<void>;
+  listGroups(): Promise<GroupInfo[]>;
+  /** Creates the group if missing and makes `memberGroups` (existing groups) its members. */
+  ensureGroup(name: string, options?: { description?: string; memberGroups?: readonly string[] }): Promise<void>;
+  /** A single-use link that lets the person set a new password. */
+  createPasswordResetLink(username: string): Promise<string>;
+  /** The person a still-usable reset link belongs to. */
+  checkPasswordResetLink(token: string): Promise<string | undefined>;
+  /** Spends the link and sets the password; RESET_LINK_INVALID when unknown, expired or used. Returns the username. */
+  resetPasswordWithLink(token: string, password: string): Promise<string>;
+}
+
+/** E-mail (mailbox) passwords of users; only hashes are stored. */
+export interface EmailPasswordRepository {
+  /** The user's entries that have not expired at `now`, oldest first. */
+  list(username: string, now: Date): Promise<EmailPasswordMetadata[]>;
+  add(entry: EmailPassword): Promise<void>;
+  delete(username: string, uuid: string): Promise<void>;
+  deleteAll(username: string): Promise<void>;
+}
+
 export interface Deps {
   clock: Clock;
   logger: Logger;
@@ -119,8 +174,15 @@ export interface Deps {
   secrets: JsonDocumentStore<Secrets>;
   /** The machine itself: systemd, block devices, files. */
   host: Host;
+  /** Persons, groups and memberships. */
+  users: UserStore;
+  emailPasswords: EmailPasswordRepository;
   /** Facts from the configuration that use cases need. */
   settings: RuntimeSettings;
+  /** Templated service definitions. */
+  serviceDefinitions: ServiceDefinitionSource;
+  /** Short-lived memory of unit states and folder sizes (see ServiceMonitor). */
+  serviceMonitor: ServiceMonitor;
   /** Identifies this process among those sharing the database. */
   instanceId: string;
 }

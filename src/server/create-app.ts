@@ -9,6 +9,7 @@ import type { Deps } from '../core/ports.js';
 import { authRoutes } from '../rest/auth.routes.js';
 import { deferJsonParseErrors, unreadableBody } from '../rest/legacy-fields.js';
 import { restAuth } from '../rest/rest-auth.js';
+import { passwordResetRouter } from '../rest/password-reset.router.js';
 import { RestRegistry } from '../rest/rest-registry.js';
 import { servicesRoutes } from '../rest/services.routes.js';
 import { sshRoutes } from '../rest/ssh.routes.js';
@@ -62,6 +63,7 @@ export async function createApp(server: Server, schema: GraphQLSchema, deps: Dep
   });
   app.use('/api/docs', swaggerUi.serve, swaggerUi.setup(openApi));
   app.use('/graphql', (req, _res, next) => next(unreadableBody(req)), graphql.middleware);
+  app.use(passwordResetRouter(deps));
   app.use(registry.router(deps));
   app.use(notFound(registry));
   app.use(errorHandler(deps.logger));

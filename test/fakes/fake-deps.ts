@@ -20,10 +20,18 @@ export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () 
 export async function idleMachinePorts() {
   const { InMemoryDocumentStore } = await import('./in-memory-document-store.js');
   const { FakeHost } = await import('./fake-host.js');
+  const { IdleUserStore, InMemoryEmailPasswordRepository } = await import('./idle-user-store.js');
+  const { ServiceMonitor } = await import('../../src/core/services/service-monitor.js');
+  const host = new FakeHost();
+  const background = { run: () => undefined, drain: async () => undefined };
   return {
     userData: new InMemoryDocumentStore<Record<string, unknown>>({}),
     secrets: new InMemoryDocumentStore<Record<string, unknown>>({}),
-    host: new FakeHost(),
+    host,
+    users: new IdleUserStore(),
+    emailPasswords: new InMemoryEmailPasswordRepository(),
     settings: { hostKind: 'simulated' as const, modulesDir: '/nonexistent' },
+    serviceDefinitions: { load: async () => [], installedIds: async () => undefined },
+    serviceMonitor: new ServiceMonitor({ host, clock: new FixedClock(new Date(0)), background, logger: silentLogger }),
   };
 }

@@ -32,18 +32,19 @@ const device = (d: Partial<BlockDevice> & Pick<BlockDevice, 'name' | 'type' | 's
   ...d,
 });
 
-// Service data lives on volumes and is bind-mounted where the services expect it (useBinds).
-const serviceFolders: [string, string, number, string][] = [
+// The data folders of the services in the simulated catalogue (src/infra/services) and of the built-ins:
+// movable services keep their data on a volume, bind-mounted where the service expects it (useBinds);
+// the others (drive null) keep it in place on the system disk.
+const serviceFolders: [path: string, drive: string | null, size: number, owner: string][] = [
   ['/var/vmail', 'sda1', 1.3 * GIB, 'virtualMail'],
   ['/var/sieve', 'sda1', 2 * MIB, 'virtualMail'],
   ['/var/lib/nextcloud', 'sdb', 3.4 * GIB, 'nextcloud'],
   ['/var/lib/gitea', 'sda1', 420 * MIB, 'gitea'],
   ['/var/lib/bitwarden_rs', 'sda1', 18 * MIB, 'vaultwarden'],
   ['/var/lib/pleroma', 'sda1', 0, 'pleroma'],
-  ['/var/lib/ocserv', 'sda1', 0, 'ocserv'],
-  ['/var/lib/roundcube', 'sda1', 0, 'roundcube'],
-  ['/var/lib/prometheus', 'sda1', 260 * MIB, 'prometheus'],
-  ['/etc/selfprivacy/dump', 'sda1', 0, 'root'],
+  ['/var/lib/jitsi-meet', null, 1 * MIB, 'jitsi-meet'],
+  ['/var/lib/prometheus', null, 260 * MIB, 'prometheus'],
+  ['/etc/selfprivacy/dump', null, 0, 'root'],
 ];
 
 const basename = (path: string) => path.slice(path.lastIndexOf('/') + 1);
@@ -53,22 +54,26 @@ export function sampleHostState(): SimulatedHostState {
   const folders: SimulatedHostState['folders'] = {};
   const mounts: SimulatedHostState['mounts'] = {};
   for (const [path, drive, size, owner] of serviceFolders) {
-    const source = `/volumes/${drive}/${basename(path)}`;
+    const source = drive ? `/volumes/${drive}/${basename(path)}` : path;
     folders[source] = { size: Math.round(size), owner, group: owner };
-    mounts[path] = source;
+    if (drive) mounts[path] = source;
   }
   const usedOn = (drive: string) =>
     Object.entries(folders)
       .filter(([path]) => path.startsWith(`/volumes/${drive}/`))
       .reduce((sum, [, f]) => sum + f.size, 0);
   const rootSize = 40 * GIB;
-  const rootUsed = 6.2 * GIB + usedOn('sda1');
+  const inPlace = Object.entries(folders)
+    .filter(([path]) => !path.startsWith('/volumes/'))
+    .reduce((sum, [, f]) => sum + f.size, 0);
+  const rootUsed = 6.2 * GIB + usedOn('sda1') + inPlace;
   const volumeSize = 20 * GIB;
   const volumeUsed = 0.1 * GIB + usedOn('sdb');
   return {
     kernel: 'Linux my-server 6.6.63 #1-NixOS SMP PREEMPT_DYNAMIC Fri Nov 22 14:38:37 UTC 2024 x86_64 GNU/Linux',
+    // Units of the enabled services (mail, monitoring, Nextcloud, Forgejo, Vaultwarden) and of the system.
     units: {
-      'dovecot2.service': 'active',
+      'dovecot.service': 'active',
       'postfix.service': 'active',
       'nginx.service': 'active',
       'sshd.service': 'active',

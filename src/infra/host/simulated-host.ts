@@ -225,6 +225,9 @@ export class SimulatedHost implements Host {
     await this.change((s) => {
       const moving = Object.keys(s.folders).filter((p) => p === from || p.startsWith(`${from}/`));
       if (moving.length === 0) throw new Error(`mv: cannot stat '${from}': No such file or directory`);
+      // `mv -T` replaces at most an empty directory; the real host refuses to merge into one with data.
+      const occupied = Object.entries(s.folders).some(([p, f]) => p.startsWith(`${to}/`) || (p === to && f.size > 0));
+      if (occupied) throw new Error(`mv: cannot move '${from}' to '${to}': Directory not empty`);
       for (const path of moving) {
         const folder = s.folders[path]!;
         delete s.folders[path];
@@ -256,7 +259,9 @@ export class SimulatedHost implements Host {
   }
 
   async readDkimRecord(domain: string): Promise<string | undefined> {
-    const key = createHash('sha512').update(domain).digest('base64').repeat(3).slice(0, 216);
+    // A stable made-up key per domain, shaped like a real 1024-bit RSA one (no padding inside).
+    const digest = createHash('sha512').update(domain).digest();
+    const key = Buffer.concat([digest, digest, digest]).toString('base64').slice(0, 216);
     return `selector._domainkey IN TXT ( "v=DKIM1; k=rsa; " "p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQ${key}" ) ; ----- DKIM key selector for ${domain}\n`;
   }
 
@@ -274,10 +279,17 @@ function storePath(i: number): string {
   return `/nix/store/${hash}-simulated-package-${i}`;
 }
 
-// Keeps a volume's used/free bytes in step with the data moved onto or off it.
+// Keeps a volume's used/free bytes in step with the data moved onto or off it. The device is the one with
+// the longest mountpoint containing the path: /volumes/sda1 is a plain folder on the root filesystem.
 function shiftUsage(s: SimulatedHostState, path: string, delta: number): void {
-  const mount = path.startsWith('/volumes/') ? `/volumes/${path.split('/')[2]}` : '/';
-  const dev = s.devices.find((d) => d.mountpoints.includes(mount));
+  let dev: SimulatedHostState['devices'][number] | undefined;
+  let longest = -1;
+  for (const d of s.devices) {
+    for (const m of d.mountpoints) {
+      const contains = m === '/' || path === m || path.startsWith(`${m}/`);
+      if (contains && m.length > longest) [dev, longest] = [d, m.length];
+    }
+  }
   if (!dev?.fsused || !dev.fsavail) return;
   dev.fsused = String(Number(dev.fsused) + delta);
   dev.fsavail = String(Number(dev.fsavail) - delta);

@@ -1,3 +1,30 @@
 // Contract types and root fields the `services` area delivers (see ../delivered-schema.ts).
-export const servicesTypes: string[] = [];
-export const servicesRootFields = { Query: [] as string[], Mutation: [] as string[], Subscription: [] as string[] };
+// Also StorageVolume.usages and SystemDomainInfo.requiredDnsRecords (field resolvers of this area).
+// SnapshotInfo and BackupReason belong to backups; Service.backupSnapshots needs them to exist.
+export const servicesTypes: string[] = [
+  'Service',
+  'ServiceStatusEnum',
+  'SupportLevelEnum',
+  'LicenseType',
+  'DnsRecord',
+  'ConfigItem',
+  'StringConfigItem',
+  'BoolConfigItem',
+  'EnumConfigItem',
+  'ServiceStorageUsage',
+  'StorageUsageInterface',
+  'Services',
+  'ServicesMutations',
+  'ServiceMutationReturn',
+  'ServiceJobMutationReturn',
+  'SetServiceConfigurationInput',
+  'MoveServiceInput',
+  'JSON',
+  'SnapshotInfo',
+  'BackupReason',
+];
+export const servicesRootFields = {
+  Query: ['services'] as string[],
+  Mutation: ['services', 'enableService', 'disableService', 'stopService', 'startService', 'restartService', 'moveService'] as string[],
+  Subscription: [] as string[],
+};

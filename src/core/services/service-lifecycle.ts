@@ -1,0 +1,87 @@
+import { CoreError } from '../errors.js';
+import type { Deps } from '../ports.js';
+import { rootVolume } from '../storage/volumes.js';
+import { isServiceInstalled } from './service-fields.js';
+import { SERVICE_MESSAGES } from './service-messages.js';
+import { loadServiceDefinitions } from './service-registry.js';
+import type { ServiceDefinition } from './service-types.js';
+
+type LifecycleDeps = Pick<Deps, 'userData' | 'host' | 'serviceDefinitions' | 'serviceMonitor' | 'logger'>;
+
+async function findOrFail(deps: LifecycleDeps, id: string): Promise<ServiceDefinition> {
+  const service = (await loadServiceDefinitions(deps)).find((s) => s.id === id);
+  if (!service) throw new CoreError('SERVICE_NOT_FOUND', SERVICE_MESSAGES.notFound);
+  return service;
+}
+
+/**
+ * Writes `modules.<id>.enable` (creating the object, keeping its other keys). Enabling a service with
+ * a `location` option and none stored also stores the system disk (§9.6 step 2).
+ */
+export async function writeServiceEnabled(deps: LifecycleDeps, id: string, enable: boolean, service?: ServiceDefinition): Promise<void> {
+  const root = enable && service?.hasLocationOption ? (await rootVolume(deps))?.name : undefined;
+  await deps.userData.update((draft) => {
+    const modules = (draft.modules ??= {});
+    const settings = (modules[id] ??= {});
+    if (root !== undefined && (typeof settings.location !== 'string' || settings.location === '')) settings.location = root;
+    settings.enable = enable;
+  });
+}
+
+/**
+ * Turns a service on in the configuration (takes effect at the next rebuild). The mail server cannot
+ * be toggled; a templated service must be installed (its module in the system flake).
+ */
+export async function enableService(deps: LifecycleDeps, id: string): Promise<ServiceDefinition> {
+  const service = await findOrFail(deps, id);
+  if (service.kind === 'mail') throw new CoreError('SERVICE_ACTION_UNSUPPORTED', SERVICE_MESSAGES.mailCannotToggle('enabled'));
+  if (service.kind === 'templated') {
+    const [userData, installed] = await Promise.all([deps.userData.read(), deps.serviceDefinitions.installedIds()]);
+    if (!isServiceInstalled(service, userData, installed)) throw new CoreError('SERVICE_ACTION_UNSUPPORTED', SERVICE_MESSAGES.notInstalled(id));
+  }
+  await writeServiceEnabled(deps, id, true, service);
+  return service;
+}
+
+/** Turns a service off in the configuration (its data stays; takes effect at the next rebuild). */
+export async function disableService(deps: LifecycleDeps, id: string): Promise<ServiceDefinition> {
+  const service = await findOrFail(deps, id);
+  if (service.kind === 'mail') throw new CoreError('SERVICE_ACTION_UNSUPPORTED', SERVICE_MESSAGES.mailCannotToggle('disabled'));
+  await writeServiceEnabled(deps, id, false, service);
+  return service;
+}
+
+type UnitVerb = 'start' | 'stop' | 'restart';
+
+async function commandUnits(deps: LifecycleDeps, id: string, verb: UnitVerb): Promise<ServiceDefinition> {
+  const service = await findOrFail(deps, id);
+  if (service.kind === 'api') {
+    // The API cannot stop itself and still answer; starting or restarting it is a no-op (spec recommendation).
+    if (verb === 'stop') throw new CoreError('SERVICE_ACTION_UNSUPPORTED', SERVICE_MESSAGES.stopAlwaysActive);
+    return service;
+  }
+  try {
+    for (const unit of service.units) {
+      const exitCode = await (verb === 'start' ? deps.host.startUnit(unit) : verb === 'stop' ? deps.host.stopUnit(unit) : deps.host.restartUnit(unit));
+      if (exitCode !== 0) throw new CoreError('HOST_COMMAND_FAILED', `Failed to ${verb} ${unit} (systemctl exit code ${exitCode})`);
+    }
+  } finally {
+    deps.serviceMonitor.forgetUnitStates();
+  }
+  return service;
+}
+
+/** Asks systemd to start each unit of the service, in order, without waiting for them. */
+export function startService(deps: LifecycleDeps, id: string): Promise<ServiceDefinition> {
+  return commandUnits(deps, id, 'start');
+}
+
+/** Asks systemd to stop each unit of the service, in order, without waiting. */
+export function stopService(deps: LifecycleDeps, id: string): Promise<ServiceDefinition> {
+  return commandUnits(deps, id, 'stop');
+}
+
+/** Asks systemd to restart each unit of the service, in order, without waiting. */
+export function restartService(deps: LifecycleDeps, id: string): Promise<ServiceDefinition> {
+  return commandUnits(deps, id, 'restart');
+}

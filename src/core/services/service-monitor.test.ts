@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { FixedClock, silentLogger } from '../../../test/fakes/fake-deps.js';
+import { FakeHost } from '../../../test/fakes/fake-host.js';
+import { InProcessBackgroundWork } from '../../infra/runtime/background-work.js';
+import { ServiceMonitor } from './service-monitor.js';
+
+function setup() {
+  const host = new FakeHost();
+  host.units = { 'a.service': 'active', 'b.service': 'failed' };
+  host.sizes = { '/var/lib/a': 100, '/var/lib/b': 20 };
+  const clock = new FixedClock(new Date('2026-05-01T12:00:00Z'));
+  const background = new InProcessBackgroundWork(silentLogger);
+  return { host, clock, background, monitor: new ServiceMonitor({ host, clock, background, logger: silentLogger }) };
+}
+
+const queries = (host: FakeHost, verb: string) => host.calls.filter((c) => c.startsWith(verb)).length;
+
+describe('ServiceMonitor.unitStates', () => {
+  it('answers repeated questions within a second from one systemd query, and asks again after it', async () => {
+    const { host, clock, monitor } = setup();
+
+    await monitor.unitStates(['a.service', 'b.service']);
+    clock.advance(900);
+    const cached = await monitor.unitStates(['a.service']);
+    clock.advance(200);
+    await monitor.unitStates(['a.service']);
+
+    expect(cached.get('a.service')?.activeState).toBe('active');
+    expect(host.calls).toEqual(['unitStates a.service b.service', 'unitStates a.service']);
+  });
+
+  it('shares one query between simultaneous questions', async () => {
+    const { host, monitor } = setup();
+
+    await Promise.all([monitor.unitStates(['a.service', 'b.service']), monitor.unitStates(['b.service']), monitor.unitStates(['a.service'])]);
+
+    expect(queries(host, 'unitStates')).toBe(1);
+  });
+
+  it('asks again for units the cached answer does not cover, and after being told to forget', async () => {
+    const { host, monitor } = setup();
+
+    await monitor.unitStates(['a.service']);
+    await monitor.unitStates(['a.service', 'b.service']);
+    monitor.forgetUnitStates();
+    host.units['a.service'] = 'inactive';
+    const fresh = await monitor.unitStates(['a.service']);
+
+    expect(queries(host, 'unitStates')).toBe(3);
+    expect(fresh.get('a.service')?.activeState).toBe('inactive');
+  });
+
+  it('does not keep an answer that was in flight when told to forget', async () => {
+    const { host, monitor } = setup();
+
+    const inFlight = monitor.unitStates(['a.service']);
+    monitor.forgetUnitStates();
+    await inFlight;
+    await monitor.unitStates(['a.service']);
+
+    expect(queries(host, 'unitStates')).toBe(2);
+  });
+});
+
+describe('ServiceMonitor.folderSizes', () => {
+  it('answers 0 before the first measurement, measures all folders once in the background, then answers from it', async () => {
+    const { host, background, monitor } = setup();
+
+    const first = monitor.folderSizes(['/var/lib/a', '/var/lib/b']);
+    monitor.folderSizes(['/var/lib/a', '/var/lib/b']);
+    await background.drain();
+    const second = monitor.folderSizes(['/var/lib/a', '/var/lib/b']);
+
+    expect([...first.values()]).toEqual([0, 0]);
+    expect([...second.values()]).toEqual([100, 20]);
+    expect(host.calls).toEqual(['folderSizes /var/lib/a /var/lib/b']);
+    expect(monitor.measuredFolderSizes(['/var/lib/a'])).toEqual(new Map([['/var/lib/a', 100]]));
+  });
+
+  it('keeps a measurement for 15 minutes and starts a new one after, answering the old values meanwhile', async () => {
+    const { host, clock, background, monitor } = setup();
+    await monitor.measureFolders(['/var/lib/a']);
+    host.sizes['/var/lib/a'] = 500;
+
+    clock.advance(14 * 60_000);
+    monitor.folderSizes(['/var/lib/a']);
+    await background.drain();
+    clock.advance(2 * 60_000);
+    const stale = monitor.folderSizes(['/var/lib/a']);
+    expect(monitor.measuredFolderSizes(['/var/lib/a'])).toBeUndefined();
+    await background.drain();
+
+    expect(stale.get('/var/lib/a')).toBe(100);
+    expect(monitor.folderSizes(['/var/lib/a']).get('/var/lib/a')).toBe(500);
+    expect(queries(host, 'folderSizes')).toBe(2);
+  });
+
+  it('survives a failed measurement and tries again on the next question', async () => {
+    const { host, background, monitor } = setup();
+    host.failing.add('folderSizes');
+
+    monitor.folderSizes(['/var/lib/a']);
+    await background.drain();
+    host.failing.clear();
+    monitor.folderSizes(['/var/lib/a']);
+    await background.drain();
+
+    expect(monitor.folderSizes(['/var/lib/a']).get('/var/lib/a')).toBe(100);
+    expect(queries(host, 'folderSizes')).toBe(2);
+  });
+});

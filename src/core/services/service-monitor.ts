@@ -1,0 +1,88 @@
+import type { UnitState } from '../host/host-types.js';
+import type { Deps } from '../ports.js';
+
+const UNIT_STATES_TTL_MS = 1000;
+// The reference caches folder sizes for 15 minutes; a walk of a large Nextcloud takes minutes.
+const FOLDER_SIZES_TTL_MS = 15 * 60 * 1000;
+
+type MonitorDeps = Pick<Deps, 'host' | 'clock' | 'background' | 'logger'>;
+
+/**
+ * Remembers host facts about services that are costly to read: unit states for about a second (one
+ * batched systemd query serves every request in that window) and folder sizes, which are measured
+ * in the background and never on a request's path.
+ */
+export class ServiceMonitor {
+  private units?: { at: number; states: Map<string, UnitState> };
+  private unitsInFlight?: { units: ReadonlySet<string>; promise: Promise<Map<string, UnitState>> };
+  private readonly sizes = new Map<string, number>();
+  private sizesAt?: number;
+  private sizing?: Promise<void>;
+
+  constructor(private readonly deps: MonitorDeps) {}
+
+  /** States of `units` from one `host.unitStates` call, or from the last one when it is under a second old and covers them. */
+  async unitStates(units: readonly string[]): Promise<Map<string, UnitState>> {
+    const now = this.deps.clock.now().getTime();
+    const cached = this.units;
+    if (cached && now - cached.at < UNIT_STATES_TTL_MS && units.every((u) => cached.states.has(u))) return cached.states;
+    const inFlight = this.unitsInFlight;
+    if (inFlight && units.every((u) => inFlight.units.has(u))) return inFlight.promise;
+    const promise = this.deps.host.unitStates(units);
+    const entry = { units: new Set(units), promise };
+    this.unitsInFlight = entry;
+    try {
+      const states = await promise;
+      // A lifecycle change during the query makes its answer stale: do not keep it.
+      if (this.unitsInFlight === entry) this.units = { at: now, states };
+      return states;
+    } finally {
+      if (this.unitsInFlight === entry) this.unitsInFlight = undefined;
+    }
+  }
+
+  /** Forgets unit states (after starting, stopping or restarting units). */
+  forgetUnitStates(): void {
+    this.units = undefined;
+    this.unitsInFlight = undefined;
+  }
+
+  /**
+   * The last measured size of each path (0 until its first measurement ends). When the measurement
+   * is missing or older than 15 minutes, a new one starts in the background; this call never waits for it.
+   */
+  folderSizes(paths: readonly string[]): Map<string, number> {
+    const now = this.deps.clock.now().getTime();
+    const stale = this.sizesAt === undefined || now - this.sizesAt > FOLDER_SIZES_TTL_MS || paths.some((p) => !this.sizes.has(p));
+    if (stale && paths.length > 0) void this.measureFolders(paths);
+    return new Map(paths.map((path) => [path, this.sizes.get(path) ?? 0]));
+  }
+
+  /** Fresh measured sizes of every path, or undefined when one of them has no fresh measurement. */
+  measuredFolderSizes(paths: readonly string[]): Map<string, number> | undefined {
+    const now = this.deps.clock.now().getTime();
+    if (this.sizesAt === undefined || now - this.sizesAt > FOLDER_SIZES_TTL_MS || paths.some((p) => !this.sizes.has(p))) return undefined;
+    return new Map(paths.map((path) => [path, this.sizes.get(path)!]));
+  }
+
+  /** Measures `paths` in one host call, in the background; resolves when that measurement (or the one already running) ends. */
+  measureFolders(paths: readonly string[]): Promise<void> {
+    if (this.sizing) return this.sizing;
+    const done = new Promise<void>((resolve) => {
+      this.deps.background.run('measure service folders', async () => {
+        try {
+          const measured = await this.deps.host.folderSizes(paths);
+          for (const [path, size] of measured) this.sizes.set(path, size);
+          this.sizesAt = this.deps.clock.now().getTime();
+        } catch (err) {
+          this.deps.logger.warn('measuring service folders failed', { error: String(err) });
+        } finally {
+          this.sizing = undefined;
+          resolve();
+        }
+      });
+    });
+    this.sizing = done;
+    return done;
+  }
+}

@@ -1,0 +1,33 @@
+import type { Deps } from '../ports.js';
+import { BUILTIN_SERVICES } from './builtin-services.js';
+import { parseServiceDefinition } from './service-definition.js';
+import type { ServiceDefinition } from './service-types.js';
+
+export type RegistryDeps = Pick<Deps, 'serviceDefinitions' | 'logger'>;
+
+/** Every known service: the three built-ins in their order, then each valid templated definition (§9.1). */
+export async function loadServiceDefinitions(deps: RegistryDeps): Promise<ServiceDefinition[]> {
+  const services = [...BUILTIN_SERVICES];
+  const ids = new Set(services.map((s) => s.id));
+  for (const { origin, document } of await deps.serviceDefinitions.load()) {
+    try {
+      const definition = parseServiceDefinition(document);
+      if (ids.has(definition.id)) continue; // built-ins win; the first definition of an id wins
+      ids.add(definition.id);
+      services.push(definition);
+    } catch (err) {
+      deps.logger.warn('skipping invalid service definition', { origin, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return services;
+}
+
+/** Every unit of every service, each once (the batch a status question asks systemd about). */
+export function allUnits(services: readonly ServiceDefinition[], extra: readonly string[] = []): string[] {
+  return [...new Set([...services.flatMap((s) => s.units), ...extra])];
+}
+
+/** Every data folder of every service, each once. */
+export function allFolders(services: readonly ServiceDefinition[]): string[] {
+  return [...new Set(services.flatMap((s) => s.folders.map((f) => f.path)))];
+}
