@@ -2,12 +2,13 @@ import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver } from '
 import { type BindMigrationInput, startMigrationToBinds } from '../core/storage/migrate-to-binds.js';
 import { STORAGE_MESSAGES as M } from '../core/storage/storage-messages.js';
 import { mountVolume, resizeVolume, unmountVolume } from '../core/storage/volume-mounts.js';
-import { type Volume, listVolumes } from '../core/storage/volumes.js';
+import type { Volume } from '../core/storage/volumes.js';
 import { GenericJobMutationReturn, GenericMutationReturn } from '../schema/mutation-return.type.js';
 import { StorageVolume } from '../schema/storage-volume.type.js';
 import { MigrateToBindsInput, Storage, StorageMutations } from '../schema/storage.type.js';
 import type { GqlContext } from './context.js';
 import { mutationResult } from './mutation-return.js';
+import { snapshotFor } from './service-view.js';
 import { toApiJob } from './to-graphql.js';
 
 export function toStorageVolume(volume: Volume): StorageVolume {
@@ -40,7 +41,8 @@ export class StorageResolver {
   @Authorized()
   @FieldResolver(() => [StorageVolume])
   async volumes(@Ctx() ctx: GqlContext): Promise<StorageVolume[]> {
-    return (await listVolumes(ctx.deps)).map(toStorageVolume);
+    // The request's snapshot: the volumes' `usages` then reuse this block-device listing.
+    return (await snapshotFor(ctx).volumes()).map(toStorageVolume);
   }
 }
 

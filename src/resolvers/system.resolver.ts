@@ -1,5 +1,5 @@
 import { Authorized, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
-import { getRootSshKeys, getSshSettings } from '../core/system/ssh-settings.js';
+import { getSshSettingsAndRootKeys } from '../core/system/ssh-settings.js';
 import {
   getAutoUpgradeSettings,
   getDomainInfo,
@@ -92,8 +92,8 @@ export class SystemSettingsResolver {
   @Authorized()
   @FieldResolver(() => SshSettings)
   async ssh(@Ctx() ctx: GqlContext): Promise<SshSettings> {
-    const [settings, rootSshKeys] = await Promise.all([getSshSettings(ctx.deps), getRootSshKeys(ctx.deps)]);
-    return { enable: settings.enable, passwordAuthentication: false, rootSshKeys };
+    const { enable, rootKeys } = await getSshSettingsAndRootKeys(ctx.deps);
+    return { enable, passwordAuthentication: false, rootSshKeys: rootKeys };
   }
 
   @Authorized()

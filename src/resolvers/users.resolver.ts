@@ -1,24 +1,12 @@
-import { GraphQLError } from 'graphql';
 import { Arg, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { describeError } from '../core/errors.js';
 import { listEmailPasswords } from '../core/users/email-passwords.js';
 import { listGroups } from '../core/users/groups.js';
 import { getUser, listUsers } from '../core/users/users.js';
 import { utcIso } from '../core/time/iso-format.js';
 import { EmailPasswordMetadata, Group, Groups, User, Users } from '../schema/user.type.js';
 import type { GqlContext } from './context.js';
+import { coreQuery } from './query-error.js';
 import { toUser } from './users-operations.js';
-
-// Queries raise GraphQL errors (extensions.code = the core code) instead of returning codes.
-async function query<T>(ctx: GqlContext, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    const described = describeError(err);
-    if (described.code === 'INTERNAL') throw err;
-    throw new GraphQLError(described.message, { extensions: { code: described.code } });
-  }
-}
 
 @Resolver(() => Users)
 export class UsersQueriesResolver {
@@ -31,13 +19,13 @@ export class UsersQueriesResolver {
   @Authorized()
   @FieldResolver(() => [User])
   allUsers(@Ctx() ctx: GqlContext): Promise<User[]> {
-    return query(ctx, async () => (await listUsers(ctx.deps)).map(toUser));
+    return coreQuery(async () => (await listUsers(ctx.deps)).map(toUser));
   }
 
   @Authorized()
   @FieldResolver(() => User, { nullable: true })
   getUser(@Ctx() ctx: GqlContext, @Arg('username', () => String) username: string): Promise<User | null> {
-    return query(ctx, async () => {
+    return coreQuery(async () => {
       const view = await getUser(ctx.deps, username);
       return view ? toUser(view) : null;
     });
@@ -70,6 +58,6 @@ export class GroupsResolver {
   @Authorized()
   @FieldResolver(() => [Group])
   allGroups(@Ctx() ctx: GqlContext): Promise<Group[]> {
-    return query(ctx, () => listGroups(ctx.deps));
+    return coreQuery(() => listGroups(ctx.deps));
   }
 }

@@ -7,11 +7,10 @@ import { generateRecoveryKey, getRecoveryKeyStatus, useRecoveryKey } from '../co
 import { naiveLocalIso } from '../core/time/iso-format.js';
 import { field } from './legacy-fields.js';
 import { parseLegacyExpiration } from './legacy-dates.js';
-import { legacyRoute } from './legacy-route.js';
+import { legacyRoute, UNAUTHORIZED } from './legacy-route.js';
 
 const tag = 'tokens';
 const tokenBody = z.object({ token: z.string() });
-const unauthorized = { description: 'Missing or invalid token' };
 const tooMany = { description: 'Too many failed attempts from this address' };
 const localDate = (date: Date | null) => (date ? naiveLocalIso(date) : null);
 const caller = (c: Caller | undefined) => c as Caller; // non-public routes always have one
@@ -27,7 +26,7 @@ export const authRoutes = [
         description: 'List of tokens',
         body: z.array(z.object({ name: z.string(), date: z.string(), is_caller: z.boolean() })),
       },
-      401: unauthorized,
+      401: UNAUTHORIZED,
     },
     async handle({ deps, caller: c }) {
       const devices = await listDevices(deps, caller(c));
@@ -49,7 +48,7 @@ export const authRoutes = [
     responses: {
       200: { description: 'Token deleted', body: z.object({ message: z.string() }) },
       400: { description: 'Missing name, or the caller\u2019s own token' },
-      401: unauthorized,
+      401: UNAUTHORIZED,
       404: { description: 'Token not found' },
     },
     errors: {
@@ -69,7 +68,7 @@ export const authRoutes = [
     path: '/auth/tokens',
     summary: "Refresh the caller's token",
     tag,
-    responses: { 200: { description: 'The new token', body: tokenBody }, 401: unauthorized, 404: { description: 'Token not found' } },
+    responses: { 200: { description: 'The new token', body: tokenBody }, 401: UNAUTHORIZED, 404: { description: 'Token not found' } },
     errors: { TOKEN_NOT_FOUND: { status: 404, body: { message: LEGACY.tokenNotFound } } },
     async handle({ deps, caller: c }) {
       return { status: 200, body: { token: await refreshDeviceToken(deps, caller(c).token) } };
@@ -81,7 +80,7 @@ export const authRoutes = [
     path: '/auth/new_device',
     summary: 'Get a new device key (12-word mnemonic, valid 10 minutes, single use)',
     tag,
-    responses: { 200: { description: 'The pairing key', body: tokenBody }, 401: unauthorized },
+    responses: { 200: { description: 'The pairing key', body: tokenBody }, 401: UNAUTHORIZED },
     async handle({ deps }) {
       return { status: 200, body: { token: await generateNewDeviceKey(deps) } };
     },
@@ -92,7 +91,7 @@ export const authRoutes = [
     path: '/auth/new_device',
     summary: 'Invalidate the new device key',
     tag,
-    responses: { 200: { description: 'Deleted (also when there was none)', body: z.object({ token: z.null() }) }, 401: unauthorized },
+    responses: { 200: { description: 'Deleted (also when there was none)', body: z.object({ token: z.null() }) }, 401: UNAUTHORIZED },
     async handle({ deps }) {
       await invalidateNewDeviceKey(deps);
       return { status: 200, body: { token: null } };
@@ -138,7 +137,7 @@ export const authRoutes = [
           uses_left: z.number().int().nullable(),
         }),
       },
-      401: unauthorized,
+      401: UNAUTHORIZED,
     },
     async handle({ deps }) {
       const s = await getRecoveryKeyStatus(deps);
@@ -159,7 +158,7 @@ export const authRoutes = [
     responses: {
       200: { description: 'The recovery key', body: tokenBody },
       400: { description: 'Invalid expiration or uses' },
-      401: unauthorized,
+      401: UNAUTHORIZED,
     },
     errors: {
       EXPIRATION_IN_PAST: { status: 400, body: { message: LEGACY.expirationInPast } },

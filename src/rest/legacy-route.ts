@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Caller } from '../core/auth/auth-types.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { Deps } from '../core/ports.js';
@@ -43,3 +43,9 @@ export interface LegacyRoute<S extends FieldSpec = FieldSpec> {
 export function legacyRoute<S extends FieldSpec>(route: LegacyRoute<S>): LegacyRoute<S> {
   return route;
 }
+
+/** The 401 answer every protected path documents (authentication is global, see rest-auth.ts). */
+export const UNAUTHORIZED = { description: 'Missing or invalid token' };
+
+/** A documented answer whose body is one JSON string. */
+export const textResponse = (description: string) => ({ description, body: z.string() });

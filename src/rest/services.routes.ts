@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { LEGACY_TOGGLE_IDS, legacyDkimRecord, legacyServiceStatus, legacyToggleService } from '../core/services/legacy-services.js';
-import { type LegacyRoute, legacyRoute } from './legacy-route.js';
+import { type LegacyRoute, legacyRoute, UNAUTHORIZED } from './legacy-route.js';
 
 const tag = 'services';
-const unauthorized = { description: 'Missing or invalid token' };
 const statusCode = z.number().int().describe('systemctl status exit code: 0 running, 3 not running, 4 no such unit');
 
 const statusRoute = legacyRoute({
@@ -25,7 +24,7 @@ const statusRoute = legacyRoute({
         pleroma: statusCode,
       }),
     },
-    401: unauthorized,
+    401: UNAUTHORIZED,
   },
   async handle({ deps }) {
     return { status: 200, body: await legacyServiceStatus(deps) };
@@ -42,7 +41,7 @@ const toggleRoutes = LEGACY_TOGGLE_IDS.flatMap((id) =>
       tag,
       responses: {
         200: { description: `modules.${id}.enable written`, body: z.object({ status: z.literal(0), message: z.string() }) },
-        401: unauthorized,
+        401: UNAUTHORIZED,
       },
       async handle({ deps }) {
         return { status: 200, body: { status: 0, message: await legacyToggleService(deps, id, verb === 'enable') } };
@@ -58,7 +57,7 @@ const dkimRoute = legacyRoute({
   tag,
   responses: {
     200: { description: 'The DKIM record file, base64-encoded, as a JSON string', body: z.string() },
-    401: unauthorized,
+    401: UNAUTHORIZED,
     404: { description: 'No DKIM record file (JSON string "DKIM file not found")', body: z.string() },
   },
   async handle({ deps }) {

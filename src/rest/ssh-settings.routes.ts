@@ -2,12 +2,10 @@ import { z } from 'zod';
 import { LEGACY_SSH_DEFAULTS, changeSshSettings, getSshSettings, setSshEnabled } from '../core/system/ssh-settings.js';
 import { LEGACY_SYSTEM_MESSAGES as LEGACY, SYSTEM_MESSAGES as M } from '../core/system/system-messages.js';
 import { field } from './legacy-fields.js';
-import { legacyRoute } from './legacy-route.js';
+import { legacyRoute, UNAUTHORIZED, textResponse } from './legacy-route.js';
 
 // The SSH daemon settings (not the keys: those are the users area's); registered with the system routes.
 
-const unauthorized = { description: 'Missing or invalid token' };
-const text = (description: string) => ({ description, body: z.string() });
 const sshSettingsBody = z.object({ enable: z.boolean(), passwordAuthentication: z.boolean() });
 
 export const sshSettingsRoutes = [
@@ -16,7 +14,7 @@ export const sshSettingsRoutes = [
     path: '/services/ssh',
     summary: 'Get the SSH settings',
     tag: 'ssh',
-    responses: { 200: { description: 'SSH settings (absent keys read as true)', body: sshSettingsBody }, 401: unauthorized },
+    responses: { 200: { description: 'SSH settings (absent keys read as true)', body: sshSettingsBody }, 401: UNAUTHORIZED },
     async handle({ deps }) {
       return { status: 200, body: await getSshSettings(deps, LEGACY_SSH_DEFAULTS) };
     },
@@ -31,7 +29,7 @@ export const sshSettingsRoutes = [
       enable: field.boolean({ description: 'Run the SSH daemon' }),
       passwordAuthentication: field.boolean({ description: 'Allow password logins' }),
     },
-    responses: { 200: text('SSH settings changed'), 401: unauthorized },
+    responses: { 200: textResponse('SSH settings changed'), 401: UNAUTHORIZED },
     async handle({ deps, fields }) {
       await changeSshSettings(deps, { enable: fields.enable, passwordAuthentication: fields.passwordAuthentication });
       return { status: 200, body: M.sshSettingsChanged };
@@ -45,7 +43,7 @@ export const sshSettingsRoutes = [
     tag: 'ssh',
     responses: {
       200: { description: 'Enabled', body: z.object({ status: z.number().int(), message: z.string() }) },
-      401: unauthorized,
+      401: UNAUTHORIZED,
     },
     async handle({ deps }) {
       await setSshEnabled(deps, true);

@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { addSshKey, listSshKeys, removeSshKey } from '../core/ssh/ssh-keys.js';
 import { LEGACY_SSH_MESSAGES as LEGACY } from '../core/users/user-messages.js';
 import { field } from './legacy-fields.js';
-import { type LegacyRoute, legacyRoute } from './legacy-route.js';
+import { type LegacyRoute, legacyRoute, UNAUTHORIZED } from './legacy-route.js';
 
 const tag = 'ssh';
-const unauthorized = { description: 'Missing or invalid token' };
 const publicKey = () => ({
   public_key: field.string({ required: true, help: LEGACY.keyCannotBeBlank, description: 'Starts with ssh-ed25519 or ssh-rsa' }),
 });
@@ -23,7 +22,7 @@ export const sshRoutes: LegacyRoute<any>[] = [
     responses: {
       201: { description: 'Key added', body: z.object({ status: z.number().int(), message: z.string() }) },
       400: { description: 'Missing or invalid key' },
-      401: unauthorized,
+      401: UNAUTHORIZED,
       409: { description: 'Key already exists' },
     },
     async handle({ deps, fields }) {
@@ -39,7 +38,7 @@ export const sshRoutes: LegacyRoute<any>[] = [
     tag,
     responses: {
       200: { description: 'Keys', body: z.array(z.string()) },
-      401: unauthorized,
+      401: UNAUTHORIZED,
       404: { description: 'User not found' },
     },
     async handle({ deps, params }) {
@@ -56,7 +55,7 @@ export const sshRoutes: LegacyRoute<any>[] = [
     responses: {
       201: { description: 'Key added', body: message },
       400: { description: 'Missing or invalid key, or root' },
-      401: unauthorized,
+      401: UNAUTHORIZED,
       404: { description: 'User not found' },
       409: { description: 'Key already exists' },
     },
@@ -76,7 +75,7 @@ export const sshRoutes: LegacyRoute<any>[] = [
     responses: {
       200: { description: 'Key removed', body: message },
       400: { description: 'Missing key' },
-      401: unauthorized,
+      401: UNAUTHORIZED,
       404: { description: 'User or key not found' },
     },
     async handle({ deps, fields, params }) {

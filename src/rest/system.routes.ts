@@ -5,12 +5,10 @@ import { changeAutoUpgradeSettings, getKernelVersion, getStoredAutoUpgradeSectio
 import { changeTimezone } from '../core/system/timezone.js';
 import { RUNTIME_VERSION } from '../infra/runtime/runtime-version.js';
 import { field } from './legacy-fields.js';
-import { type LegacyRoute, legacyRoute } from './legacy-route.js';
+import { type LegacyRoute, legacyRoute, UNAUTHORIZED, textResponse } from './legacy-route.js';
 import { sshSettingsRoutes } from './ssh-settings.routes.js';
 
 const tag = 'system';
-const unauthorized = { description: 'Missing or invalid token' };
-const text = (description: string) => ({ description, body: z.string() });
 
 function unitRoute(path: string, unit: 'rebuild' | 'rollback' | 'upgrade', summary: string) {
   return legacyRoute({
@@ -19,7 +17,7 @@ function unitRoute(path: string, unit: 'rebuild' | 'rollback' | 'upgrade', summa
     summary,
     tag,
     // legacy: the body is systemctl's exit code, with status 200 even when it is not 0
-    responses: { 200: { description: "systemctl's exit code (0: the unit was started)", body: z.number().int() }, 401: unauthorized },
+    responses: { 200: { description: "systemctl's exit code (0: the unit was started)", body: z.number().int() }, 401: UNAUTHORIZED },
     async handle({ deps }) {
       return { status: 200, body: await startNixosUnit(deps, unit) };
     },
@@ -32,7 +30,7 @@ export const systemConfigurationRoutes = [
     path: '/system/configuration/timezone',
     summary: 'Get the time zone',
     tag,
-    responses: { 200: text('The time zone (Europe/Uzhgorod when none is set)'), 401: unauthorized },
+    responses: { 200: textResponse('The time zone (Europe/Uzhgorod when none is set)'), 401: UNAUTHORIZED },
     async handle({ deps }) {
       return { status: 200, body: await getTimezone(deps, LEGACY.defaultTimezone) };
     },
@@ -46,9 +44,9 @@ export const systemConfigurationRoutes = [
     fields: { timezone: field.string({ required: true, description: 'A tz database name, e.g. Europe/Berlin' }) },
     bareStringField: 'timezone',
     responses: {
-      200: text('Timezone changed'),
+      200: textResponse('Timezone changed'),
       400: { description: 'Missing or unknown time zone', body: z.object({ error: z.string() }) },
-      401: unauthorized,
+      401: UNAUTHORIZED,
     },
     errors: { INVALID_TIMEZONE: { status: 400, body: { error: LEGACY.invalidTimezone } } },
     async handle({ deps, fields }) {
@@ -64,7 +62,7 @@ export const systemConfigurationRoutes = [
     tag,
     responses: {
       200: { description: 'Auto-upgrade settings', body: z.object({ enable: z.boolean(), allowReboot: z.boolean() }) },
-      401: unauthorized,
+      401: UNAUTHORIZED,
     },
     async handle({ deps }) {
       return { status: 200, body: await getStoredAutoUpgradeSection(deps) };
@@ -80,7 +78,7 @@ export const systemConfigurationRoutes = [
       enable: field.boolean({ description: 'Upgrade automatically' }),
       allowReboot: field.boolean({ description: 'Reboot after an upgrade when needed' }),
     },
-    responses: { 200: text('Auto-upgrade settings changed'), 401: unauthorized },
+    responses: { 200: textResponse('Auto-upgrade settings changed'), 401: UNAUTHORIZED },
     async handle({ deps, fields }) {
       await changeAutoUpgradeSettings(deps, { enable: fields.enable, allowReboot: fields.allowReboot });
       return { status: 200, body: M.autoUpgradeChanged };
@@ -101,7 +99,7 @@ export const systemConfigurationRoutes = [
         description: 'Pulled (also when already up to date)',
         body: z.object({ status: z.number().int(), message: z.string(), data: z.string() }),
       },
-      401: unauthorized,
+      401: UNAUTHORIZED,
       500: { description: 'git failed', body: z.object({ status: z.number().int(), message: z.string(), data: z.string() }) },
     },
     async handle({ deps }) {
@@ -118,7 +116,7 @@ export const systemInfoRoutes = [
     path: '/system/reboot',
     summary: 'Reboot the server',
     tag,
-    responses: { 200: text('System reboot has started'), 401: unauthorized },
+    responses: { 200: textResponse('System reboot has started'), 401: UNAUTHORIZED },
     async handle({ deps }) {
       await rebootSystem(deps);
       return { status: 200, body: M.rebootStarted };
@@ -130,7 +128,7 @@ export const systemInfoRoutes = [
     path: '/system/version',
     summary: 'Get the kernel version (uname -a)',
     tag,
-    responses: { 200: { description: 'Kernel version', body: z.object({ system_version: z.string() }) }, 401: unauthorized },
+    responses: { 200: { description: 'Kernel version', body: z.object({ system_version: z.string() }) }, 401: UNAUTHORIZED },
     async handle({ deps }) {
       return { status: 200, body: { system_version: await getKernelVersion(deps) } };
     },
@@ -142,7 +140,7 @@ export const systemInfoRoutes = [
     summary: "Get the API's runtime version",
     tag,
     // legacy callers got `python -V`; this API runs on Node.js and says so
-    responses: { 200: text('Runtime version, e.g. Node.js v20.11.0'), 401: unauthorized },
+    responses: { 200: textResponse('Runtime version, e.g. Node.js v20.11.0'), 401: UNAUTHORIZED },
     async handle() {
       return { status: 200, body: RUNTIME_VERSION };
     },

@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { LEGACY_USER_MESSAGES as LEGACY } from '../core/users/user-messages.js';
 import { createUser, deleteUser, listUsernames } from '../core/users/users.js';
 import { field } from './legacy-fields.js';
-import { type LegacyRoute, legacyRoute } from './legacy-route.js';
+import { type LegacyRoute, legacyRoute, UNAUTHORIZED } from './legacy-route.js';
 
 const tag = 'users';
-const unauthorized = { description: 'Missing or invalid token' };
 const result = z.object({ result: z.number().int(), username: z.string() });
 const error = (text: string) => ({ error: text });
 
@@ -17,7 +16,7 @@ export const usersRoutes: LegacyRoute<any>[] = [
     summary: 'List the users (the primary user first, with withMainUser)',
     tag,
     fields: { withMainUser: field.boolean({ description: 'Also list the primary user (any non-empty value counts as true)' }) },
-    responses: { 200: { description: 'Usernames', body: z.array(z.string()) }, 401: unauthorized },
+    responses: { 200: { description: 'Usernames', body: z.array(z.string()) }, 401: UNAUTHORIZED },
     async handle({ deps, fields }) {
       return { status: 200, body: await listUsernames(deps, fields.withMainUser ?? false) };
     },
@@ -36,7 +35,7 @@ export const usersRoutes: LegacyRoute<any>[] = [
     responses: {
       201: { description: 'User created', body: result },
       400: { description: 'Missing field, invalid username or password' },
-      401: unauthorized,
+      401: UNAUTHORIZED,
       409: { description: 'Username forbidden or already taken' },
     },
     errors: {
@@ -60,7 +59,7 @@ export const usersRoutes: LegacyRoute<any>[] = [
     responses: {
       200: { description: 'User deleted', body: result },
       400: { description: 'The primary user cannot be deleted' },
-      401: unauthorized,
+      401: UNAUTHORIZED,
       404: { description: 'No such user (root included)' },
     },
     errors: {

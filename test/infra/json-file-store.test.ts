@@ -178,6 +178,16 @@ describe('JsonFileStore', () => {
     expect(readFileSync(path, 'utf8')).toBe('{"domain": "example.org",');
   });
 
+  it('keeps the text of a broken file (a token, say) out of the error message', async () => {
+    const path = tempFile('secrets.json');
+    writeFileSync(path, 'token: dns-secret-0123456789');
+
+    const error = await open(path).read().then(() => undefined, (err: Error) => err);
+
+    expect(error?.message).toMatch(/is not readable JSON: syntax error/);
+    expect(error?.message).not.toContain('dns-secret');
+  });
+
   it('applies 200 concurrent in-process updates, none lost', async () => {
     const path = tempFile();
     const store = open(path);

@@ -94,6 +94,16 @@ describe('allServices on the NixOS host', () => {
     expect(Object.fromEntries(services.map((s: any) => [s.id, s.isInstalled]))).toMatchObject({ nextcloud: true, gitea: true, bitwarden: false, pleroma: false });
   });
 
+  it('runs lsblk once per request, for the volumes, their usages and every service storage usage', async () => {
+    const before = bin.calls().filter((c) => c.program === 'lsblk').length;
+
+    const result = await run();
+
+    expect(result.errors).toBeUndefined();
+    expect(bin.calls().filter((c) => c.program === 'lsblk')).toHaveLength(before + 1);
+    expect((result.data as any).storage.volumes.map((v: any) => v.name).sort()).toEqual(['sda1', 'sdb']);
+  });
+
   it('serves a second request within the second from the cache (no new systemctl), and asks again after it', async () => {
     const before = bin.calls().filter((c) => c.program === 'systemctl').length;
 

@@ -36,6 +36,23 @@ describe('FileServiceDefinitions', () => {
     expect(lines[1]).toMatch(/^skipping invalid service definition .*no-options.*meta and options are required/);
   });
 
+  it('parses each version of a file once: a broken file warns once, an edited file is read again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sp-modules-'));
+    writeFileSync(join(dir, 'broken-json'), '{ "meta": ');
+    writeFileSync(join(dir, 'hedgedoc'), definition('hedgedoc', 'HedgeDoc'));
+    const { logger, lines } = recordingLogger();
+    const source = new FileServiceDefinitions(dir, join(dir, 'flake.nix'), logger);
+
+    await source.load();
+    const again = await source.load();
+    writeFileSync(join(dir, 'hedgedoc'), definition('hedgedoc', 'HedgeDoc, renamed'));
+    const edited = await source.load();
+
+    expect(lines.filter((l) => l.includes('broken-json'))).toHaveLength(1);
+    expect(again.map((d) => d.origin)).toEqual([join(dir, 'hedgedoc')]);
+    expect((edited[0]!.document as { meta: { name: string } }).meta.name).toBe('HedgeDoc, renamed');
+  });
+
   it('answers no services when the folder does not exist', async () => {
     const source = new FileServiceDefinitions('/nonexistent/sp-modules', '/nonexistent/flake.nix', recordingLogger().logger);
 

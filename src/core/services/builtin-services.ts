@@ -32,7 +32,6 @@ export const MAIL_SERVER: ServiceDefinition = {
     { path: '/var/vmail', owner: 'virtualMail', group: 'virtualMail' },
     { path: '/var/sieve', owner: 'virtualMail', group: 'virtualMail' },
   ],
-  options: [],
   hasLocationOption: true,
 };
 
@@ -48,7 +47,6 @@ export const SELFPRIVACY_API: ServiceDefinition = {
   backupDescription: 'General server settings.',
   units: [],
   folders: [{ path: '/etc/selfprivacy/dump', owner: 'root', group: 'root' }],
-  options: [],
   hasLocationOption: false,
 };
 
@@ -64,7 +62,6 @@ export const MONITORING: ServiceDefinition = {
   backupDescription: 'Backups are not available for Prometheus.',
   units: ['prometheus.service'],
   folders: [{ path: '/var/lib/prometheus', owner: 'prometheus', group: 'prometheus' }],
-  options: [],
   hasLocationOption: false,
 };
 

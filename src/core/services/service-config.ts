@@ -2,9 +2,9 @@ import { CoreError } from '../errors.js';
 import type { Deps } from '../ports.js';
 import type { UserData } from '../userdata/userdata-types.js';
 import { LEGACY_DEFAULT_SUBDOMAINS } from './builtin-services.js';
-import { moduleSettings, optionValue } from './service-fields.js';
+import { moduleSettings, moduleSettingsDraft, optionValue } from './service-fields.js';
 import { SERVICE_MESSAGES } from './service-messages.js';
-import { loadServiceDefinitions } from './service-registry.js';
+import { requireService } from './service-registry.js';
 import type { ConfigItem, ConfigOption, ServiceDefinition } from './service-types.js';
 
 const RESERVED_SUBDOMAINS = new Set(['admin', 'administrator', 'api', 'auth', 'user', 'users', 'ntfy']);
@@ -89,8 +89,7 @@ export async function setServiceConfiguration(
   serviceId: string,
   configuration: unknown,
 ): Promise<ServiceDefinition> {
-  const service = (await loadServiceDefinitions(deps)).find((s) => s.id === serviceId);
-  if (!service) throw new CoreError('SERVICE_NOT_FOUND', SERVICE_MESSAGES.doesNotExist(serviceId));
+  const service = await requireService(deps, serviceId, SERVICE_MESSAGES.doesNotExist(serviceId));
   if (typeof configuration !== 'object' || configuration === null || Array.isArray(configuration)) {
     throw new CoreError('INVALID_SERVICE_CONFIGURATION', `Configuration must be an object of {fieldId: value}, not ${pythonText(configuration)}`);
   }
@@ -102,9 +101,7 @@ export async function setServiceConfiguration(
         throw new CoreError('INVALID_SERVICE_CONFIGURATION', SERVICE_MESSAGES.valueNotValid(pythonText(value), key));
       }
     }
-    const modules = (draft.modules ??= {});
-    const settings = (modules[serviceId] ??= {});
-    Object.assign(settings, configuration);
+    Object.assign(moduleSettingsDraft(draft, serviceId), configuration);
   });
   return service;
 }

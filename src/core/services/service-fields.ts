@@ -12,6 +12,12 @@ export function moduleSettings(userData: UserData, id: string): ModuleSettings {
   return typeof settings === 'object' && settings !== null ? settings : {};
 }
 
+/** The service's object in a userdata draft, created when absent (its other keys kept): what writes change. */
+export function moduleSettingsDraft(draft: UserData, id: string): ModuleSettings {
+  const modules = (draft.modules ??= {});
+  return (modules[id] ??= {});
+}
+
 /** An option's value: userdata `modules.<id>.<name>`, else the option default. */
 export function optionValue(userData: UserData, service: ServiceDefinition, option: ConfigOption): unknown {
   return moduleSettings(userData, service.id)[option.name] ?? option.default;

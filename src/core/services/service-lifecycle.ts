@@ -1,18 +1,14 @@
 import { CoreError } from '../errors.js';
 import type { Deps } from '../ports.js';
 import { rootVolume } from '../storage/volumes.js';
-import { isServiceInstalled } from './service-fields.js';
+import { isServiceInstalled, moduleSettingsDraft } from './service-fields.js';
 import { SERVICE_MESSAGES } from './service-messages.js';
-import { loadServiceDefinitions } from './service-registry.js';
+import { requireService } from './service-registry.js';
 import type { ServiceDefinition } from './service-types.js';
 
 type LifecycleDeps = Pick<Deps, 'userData' | 'host' | 'serviceDefinitions' | 'serviceMonitor' | 'logger'>;
 
-async function findOrFail(deps: LifecycleDeps, id: string): Promise<ServiceDefinition> {
-  const service = (await loadServiceDefinitions(deps)).find((s) => s.id === id);
-  if (!service) throw new CoreError('SERVICE_NOT_FOUND', SERVICE_MESSAGES.notFound);
-  return service;
-}
+const findOrFail = (deps: LifecycleDeps, id: string) => requireService(deps, id, SERVICE_MESSAGES.notFound);
 
 /**
  * Writes `modules.<id>.enable` (creating the object, keeping its other keys). Enabling a service with
@@ -21,8 +17,7 @@ async function findOrFail(deps: LifecycleDeps, id: string): Promise<ServiceDefin
 export async function writeServiceEnabled(deps: LifecycleDeps, id: string, enable: boolean, service?: ServiceDefinition): Promise<void> {
   const root = enable && service?.hasLocationOption ? (await rootVolume(deps))?.name : undefined;
   await deps.userData.update((draft) => {
-    const modules = (draft.modules ??= {});
-    const settings = (modules[id] ??= {});
+    const settings = moduleSettingsDraft(draft, id);
     if (root !== undefined && (typeof settings.location !== 'string' || settings.location === '')) settings.location = root;
     settings.enable = enable;
   });

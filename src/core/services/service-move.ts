@@ -4,11 +4,13 @@ import { JobFailure, type ReportProgress, startJob } from '../jobs/job-runner.js
 import type { Job } from '../jobs/job-types.js';
 import { getJob, updateJob } from '../jobs/jobs.js';
 import type { Deps } from '../ports.js';
-import { listVolumes } from '../storage/volumes.js';
+import { type Volume, volumesOf } from '../storage/volumes.js';
+import type { UserData } from '../userdata/userdata-types.js';
 import { followSystemRebuild } from '../system/rebuild.js';
 import { MOVE_MESSAGES as M, SERVICE_MESSAGES } from './service-messages.js';
 import { MoveError, type MovePlan, checkMove, folderOnVolume } from './service-move-checks.js';
-import { loadServiceDefinitions } from './service-registry.js';
+import { moduleSettingsDraft } from './service-fields.js';
+import { requireService } from './service-registry.js';
 import { serviceStatus } from './service-status.js';
 import type { ServiceDefinition } from './service-types.js';
 
@@ -29,8 +31,7 @@ export interface MoveStarted {
 
 /** Validates a move of the service's data to the volume named `location` and starts the move job (§9.8). */
 export async function moveService(deps: MoveDeps, serviceId: string, location: string): Promise<MoveStarted> {
-  const service = (await loadServiceDefinitions(deps)).find((s) => s.id === serviceId);
-  if (!service) throw new CoreError('SERVICE_NOT_FOUND', SERVICE_MESSAGES.doesNotExist(serviceId));
+  const service = await requireService(deps, serviceId, SERVICE_MESSAGES.doesNotExist(serviceId));
   const plan = await planMove(deps, service, location);
   // The job body learns its own uid once the job exists (to put an error on it while it keeps running).
   let setUid!: (uid: string) => void;
@@ -50,8 +51,14 @@ export async function moveService(deps: MoveDeps, serviceId: string, location: s
   return { service, job: now, code: 200, message: now.status === 'FINISHED' ? M.moved : M.started };
 }
 
+// One read of the userdata and one block-device listing for a round of pre-checks.
+async function currentVolumes(deps: MoveDeps): Promise<{ userData: UserData; volumes: Volume[] }> {
+  const [devices, userData] = await Promise.all([deps.host.blockDevices(), deps.userData.read()]);
+  return { userData, volumes: volumesOf(devices, userData) };
+}
+
 async function planMove(deps: MoveDeps, service: ServiceDefinition, location: string): Promise<MovePlan> {
-  const [userData, volumes] = await Promise.all([deps.userData.read(), listVolumes(deps)]);
+  const { userData, volumes } = await currentVolumes(deps);
   const to = volumes.find((v) => v.name === location);
   if (!to) throw new CoreError('VOLUME_NOT_FOUND', M.noSuchVolume(location));
   try {
@@ -73,7 +80,7 @@ async function runMove(
   const display = service.displayName;
   await report({ progress: 0, statusText: M.checking });
   const plan = await rethrowForJob(async () => {
-    const [userData, volumes] = await Promise.all([deps.userData.read(), listVolumes(deps)]);
+    const { userData, volumes } = await currentVolumes(deps);
     const to = volumes.find((v) => v.name === initial.to.name);
     if (!to) throw new MoveError(M.noSuchVolume(initial.to.name));
     return checkMove(deps, service, to, userData, volumes);
@@ -139,8 +146,7 @@ async function runMove(
 async function writeLocation(deps: MoveDeps, service: ServiceDefinition, kernelName: string): Promise<void> {
   // The reference stores the kernel device name here, not the canonical volume name.
   await deps.userData.update((draft) => {
-    const modules = (draft.modules ??= {});
-    (modules[service.id] ??= {}).location = kernelName;
+    moduleSettingsDraft(draft, service.id).location = kernelName;
   });
 }
 

@@ -1,3 +1,4 @@
+import { CoreError } from '../errors.js';
 import type { Deps } from '../ports.js';
 import { BUILTIN_SERVICES } from './builtin-services.js';
 import { parseServiceDefinition } from './service-definition.js';
@@ -20,6 +21,13 @@ export async function loadServiceDefinitions(deps: RegistryDeps): Promise<Servic
     }
   }
   return services;
+}
+
+/** The service with this id; SERVICE_NOT_FOUND with `message` otherwise (operations word it differently). */
+export async function requireService(deps: RegistryDeps, id: string, message: string): Promise<ServiceDefinition> {
+  const service = (await loadServiceDefinitions(deps)).find((s) => s.id === id);
+  if (!service) throw new CoreError('SERVICE_NOT_FOUND', message);
+  return service;
 }
 
 /** Every unit of every service, each once (the batch a status question asks systemd about). */

@@ -1,6 +1,6 @@
 import type { NetworkAddresses, UnitState } from '../host/host-types.js';
 import type { Deps } from '../ports.js';
-import { type Volume, listVolumes } from '../storage/volumes.js';
+import { type Volume, volumesOf } from '../storage/volumes.js';
 import type { UserData } from '../userdata/userdata-types.js';
 import { allFolders, allUnits, loadServiceDefinitions } from './service-registry.js';
 import type { ServiceDefinition } from './service-types.js';
@@ -50,8 +50,12 @@ export class ServicesSnapshot {
     return this.once('sizes', async () => this.deps.serviceMonitor.folderSizes(allFolders(await this.services())));
   }
 
+  /** The usable volumes: one block-device listing per request, named after the request's userdata. */
   volumes(): Promise<Volume[]> {
-    return this.once('volumes', () => listVolumes(this.deps));
+    return this.once('volumes', async () => {
+      const [devices, userData] = await Promise.all([this.deps.host.blockDevices(), this.userData()]);
+      return volumesOf(devices, userData);
+    });
   }
 
   addresses(): Promise<NetworkAddresses> {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryDocumentStore } from '../../../test/fakes/in-memory-document-store.js';
 import { ecdsaKey, ed25519Key } from '../../../test/support/ssh-keys.js';
-import { CoreError } from '../errors.js';
+import { coreFailure as failure } from '../../../test/support/core-failure.js';
 import type { UserData } from '../userdata/userdata-types.js';
 import { addSshKey, listSshKeys, removeSshKey } from './ssh-keys.js';
 
@@ -20,16 +20,6 @@ function userData(): UserData {
     users: [{ username: 'bob', hashedPassword: '$6$x$y' }],
     ssh: { enable: true, rootKeys: [ROOT_KEY] },
   };
-}
-
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof CoreError)) throw err;
-    return { code: err.code, status: err.status, message: err.message };
-  }
 }
 
 let store: InMemoryDocumentStore<UserData>;

@@ -4,7 +4,7 @@ import { JobFailure, type JobOutcome, type ReportProgress, startJob } from '../j
 import type { Job } from '../jobs/job-types.js';
 import type { Deps } from '../ports.js';
 import { MIGRATION_JOB, MIGRATION_MESSAGES, STORAGE_MESSAGES } from './storage-messages.js';
-import { type Volume, listVolumes } from './volumes.js';
+import { type Volume, volumesOf } from './volumes.js';
 
 /** Which volume (canonical or kernel name) each legacy service's data should live on. */
 export interface BindMigrationInput {
@@ -56,9 +56,10 @@ export async function migrateToBinds(
   input: BindMigrationInput,
   report: ReportProgress,
 ): Promise<JobOutcome> {
-  if ((await deps.userData.read()).useBinds) throw new JobFailure(MIGRATION_MESSAGES.alreadyDone);
+  const userData = await deps.userData.read();
+  if (userData.useBinds) throw new JobFailure(MIGRATION_MESSAGES.alreadyDone);
   await report({ progress: 0, statusText: MIGRATION_MESSAGES.checking });
-  const volumes = await listVolumes(deps);
+  const volumes = volumesOf(await deps.host.blockDevices(), userData);
   for (const name of new Set(Object.values(input))) checkVolume(volumes, name);
 
   await report({ progress: 5, statusText: MIGRATION_MESSAGES.activating });

@@ -54,10 +54,15 @@ function toVolume(device: BlockDevice, userData: UserData): Volume {
   };
 }
 
+/** The usable volumes among `devices`, named after `userData` (for a caller that already read both). */
+export function volumesOf(devices: readonly BlockDevice[], userData: UserData): Volume[] {
+  return devices.filter(isUsable).map((device) => toVolume(device, userData));
+}
+
 /** The usable volumes, re-read from the host on every call (free space changes). */
 export async function listVolumes(deps: Pick<Deps, 'host' | 'userData'>): Promise<Volume[]> {
   const [devices, userData] = await Promise.all([deps.host.blockDevices(), deps.userData.read()]);
-  return devices.filter(isUsable).map((device) => toVolume(device, userData));
+  return volumesOf(devices, userData);
 }
 
 /** The volume with this canonical name, if any. */

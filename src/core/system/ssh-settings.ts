@@ -36,9 +36,10 @@ export async function changeSshSettings(
   });
 }
 
-/** The root SSH keys (userdata `ssh.rootKeys`). */
-export async function getRootSshKeys(deps: Pick<Deps, 'userData'>): Promise<string[]> {
-  return (await deps.userData.read()).ssh?.rootKeys ?? [];
+/** The SSH settings (API defaults) and root's keys (userdata `ssh.rootKeys`), from one read of the userdata. */
+export async function getSshSettingsAndRootKeys(deps: Pick<Deps, 'userData'>): Promise<SshSettings & { rootKeys: string[] }> {
+  const data = await deps.userData.read();
+  return { ...sshSettingsOf(data), rootKeys: data.ssh?.rootKeys ?? [] };
 }
 
 /** GraphQL `changeSshSettings`: writes only `enable` (password login is no longer offered through the API). */

@@ -4,7 +4,7 @@ import { InMemoryDocumentStore } from '../../../test/fakes/in-memory-document-st
 import { jobPorts } from '../../../test/fakes/in-memory-jobs.js';
 import { createJob, updateJob } from '../jobs/jobs.js';
 import type { UserData } from '../userdata/userdata-types.js';
-import { LEGACY_SSH_DEFAULTS, changeSshSettings, getRootSshKeys, getSshSettings, setSshEnabled } from './ssh-settings.js';
+import { LEGACY_SSH_DEFAULTS, changeSshSettings, getSshSettings, getSshSettingsAndRootKeys, setSshEnabled } from './ssh-settings.js';
 import {
   changeAutoUpgradeSettings,
   getAutoUpgradeSettings,
@@ -114,8 +114,8 @@ describe('SSH settings', () => {
   });
 
   it('root keys come from ssh.rootKeys', async () => {
-    expect(await getRootSshKeys(store({}))).toEqual([]);
-    expect(await getRootSshKeys(store({ ssh: { rootKeys: ['k1'] } }))).toEqual(['k1']);
+    expect((await getSshSettingsAndRootKeys(store({}))).rootKeys).toEqual([]);
+    expect((await getSshSettingsAndRootKeys(store({ ssh: { rootKeys: ['k1'] } }))).rootKeys).toEqual(['k1']);
   });
 });
 

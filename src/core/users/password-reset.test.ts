@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clearUserTables, type UserFixture, userFixture } from '../../../test/support/user-fixture.js';
 import { type Database, openPglite } from '../../infra/db/database.js';
 import { passwordResetLinks } from '../../infra/db/schema.js';
-import { CoreError } from '../errors.js';
+import { coreFailure as failure } from '../../../test/support/core-failure.js';
 import { checkPasswordResetLink, generatePasswordResetLink, resetPasswordWithLink } from './password-reset.js';
 
 const INVALID = 'This password reset link is invalid, has expired or has already been used.';
@@ -23,16 +23,6 @@ beforeEach(async () => {
   await clearUserTables(database);
   f = userFixture(database);
 });
-
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof CoreError)) throw err;
-    return { code: err.code, status: err.status, message: err.message };
-  }
-}
 
 const tokenOf = (link: string) => LINK.exec(link)![1]!;
 

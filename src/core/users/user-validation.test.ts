@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CoreError } from '../errors.js';
+import { coreFailureOf as failure } from '../../../test/support/core-failure.js';
 import { validateDisplayName, validatePassword, validateUsername } from './user-validation.js';
-
-function failure(run: () => void): { code: string; status: number; message: string } | undefined {
-  try {
-    run();
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof CoreError)) throw err;
-    return { code: err.code, status: err.status, message: err.message };
-  }
-}
 
 const RESERVED = 'Username is in reserved list or have reserved prefix.';
 const NOT_ALPHANUMERIC = 'Username must be alphanumeric and start with a letter.\n';

@@ -2,7 +2,7 @@ import { verify } from 'unixcrypt';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clearUserTables, type UserFixture, userFixture } from '../../../test/support/user-fixture.js';
 import { type Database, openPglite } from '../../infra/db/database.js';
-import { CoreError } from '../errors.js';
+import { coreFailure as failure } from '../../../test/support/core-failure.js';
 import { listEmailPasswords } from './email-passwords.js';
 import { createUser, deleteUser, getUser, listUsernames, listUsers, updateUser } from './users.js';
 
@@ -26,16 +26,6 @@ beforeEach(async () => {
   await clearUserTables(database);
   f = userFixture(database);
 });
-
-async function failure(promise: Promise<unknown>) {
-  try {
-    await promise;
-    return undefined;
-  } catch (err) {
-    if (!(err instanceof CoreError)) throw err;
-    return { code: err.code, status: err.status, message: err.message };
-  }
-}
 
 describe('listUsers / getUser', () => {
   it('gives users of the userdata Kanidm defaults on first sight: primary in sp.admins, e-mail <name>@<domain>', async () => {

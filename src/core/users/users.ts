@@ -45,10 +45,10 @@ export async function listUsers(deps: Pick<Deps, 'users' | 'userData'>): Promise
 
 /** Legacy REST listing: usernames, the primary user first and only when asked for. */
 export async function listUsernames(deps: Pick<Deps, 'users' | 'userData'>, withMainUser: boolean): Promise<string[]> {
-  const users = await listUsers(deps);
+  const names = (await deps.users.list()).map((account) => account.username);
   const primary = (await deps.userData.read()).username;
-  const others = users.filter((u) => u.username !== primary).map((u) => u.username);
-  return withMainUser && users.some((u) => u.username === primary) ? [primary!, ...others] : others;
+  const others = names.filter((name) => name !== primary);
+  return withMainUser && primary !== undefined && names.includes(primary) ? [primary, ...others] : others;
 }
 
 /** One user; root is always there (its keys are `ssh.rootKeys`); null when unknown. */

@@ -34,6 +34,8 @@ export class JsonFileStore<T> implements JsonDocumentStore<T> {
       return JSON.parse(await readFile(this.path, 'utf8')) as T;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return this.options.initial();
+      // JSON.parse quotes the file's text in its message: a broken secrets file must not reach a log that way.
+      if (err instanceof SyntaxError) throw new Error(`${this.path} is not readable JSON: ${syntaxErrorPlace(err)}`);
       throw new Error(`${this.path} is not readable JSON: ${(err as Error).message}`, { cause: err });
     }
   }
@@ -92,6 +94,11 @@ export class JsonFileStore<T> implements JsonDocumentStore<T> {
     }
     await syncDirectory(dirname(this.path));
   }
+}
+
+function syntaxErrorPlace(err: SyntaxError): string {
+  const position = /at position (\d+)/.exec(err.message)?.[1];
+  return position === undefined ? 'syntax error' : `syntax error at position ${position}`;
 }
 
 // The rename itself is durable only once the directory entry is on disk.

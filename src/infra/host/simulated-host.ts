@@ -85,36 +85,27 @@ export class SimulatedHost implements Host {
       });
       return 0;
     }
-    await this.setUnit(unit, 'activating');
-    this.journal.append(unit, `Starting ${unit}...`);
-    this.later(async () => {
-      await this.clock.sleep(800);
-      await this.setUnit(unit, 'active');
-      this.journal.append(unit, `Started ${unit}.`);
-    });
-    return 0;
+    return this.transition(unit, ['activating', `Starting ${unit}...`], 800, ['active', `Started ${unit}.`]);
   }
 
   async stopUnit(unit: string): Promise<number> {
     if ((await this.state()).units[unit] === undefined) return NOT_FOUND_EXIT;
-    await this.setUnit(unit, 'deactivating');
-    this.journal.append(unit, `Stopping ${unit}...`);
-    this.later(async () => {
-      await this.clock.sleep(500);
-      await this.setUnit(unit, 'inactive');
-      this.journal.append(unit, `Stopped ${unit}.`);
-    });
-    return 0;
+    return this.transition(unit, ['deactivating', `Stopping ${unit}...`], 500, ['inactive', `Stopped ${unit}.`]);
   }
 
   async restartUnit(unit: string): Promise<number> {
     if ((await this.state()).units[unit] === undefined) return NOT_FOUND_EXIT;
-    await this.setUnit(unit, 'activating');
-    this.journal.append(unit, `Restarting ${unit}...`);
+    return this.transition(unit, ['activating', `Restarting ${unit}...`], 1000, ['active', `Started ${unit}.`]);
+  }
+
+  // A unit command: the unit takes the first state at once and the second after `ms`, logging a line at each.
+  private async transition(unit: string, [during, begun]: [string, string], ms: number, [after, done]: [string, string]): Promise<number> {
+    await this.setUnit(unit, during);
+    this.journal.append(unit, begun);
     this.later(async () => {
-      await this.clock.sleep(1000);
-      await this.setUnit(unit, 'active');
-      this.journal.append(unit, `Started ${unit}.`);
+      await this.clock.sleep(ms);
+      await this.setUnit(unit, after);
+      this.journal.append(unit, done);
     });
     return 0;
   }

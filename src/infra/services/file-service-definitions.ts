@@ -1,4 +1,4 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger, ServiceDefinitionDocument, ServiceDefinitionSource } from '../../core/ports.js';
 
@@ -9,6 +9,9 @@ const MODULE_INPUT = /\bsp-module-([A-Za-z0-9_-]+)/g;
  * `sp-module-<id>` inputs of /etc/nixos/flake.nix, which say which modules the configuration includes.
  */
 export class FileServiceDefinitions implements ServiceDefinitionSource {
+  // Files change only on rebuilds: parse each version once (and warn once about a broken one).
+  private readonly parsed = new Map<string, { version: string; document?: unknown }>();
+
   constructor(
     private readonly modulesDir: string,
     private readonly flakeFile: string,
@@ -26,13 +29,25 @@ export class FileServiceDefinitions implements ServiceDefinitionSource {
     const documents: ServiceDefinitionDocument[] = [];
     for (const name of names.sort()) {
       const file = join(this.modulesDir, name);
-      try {
-        documents.push({ origin: file, document: JSON.parse(await readFile(file, 'utf8')) as unknown });
-      } catch (err) {
-        this.logger.warn('skipping unreadable service definition', { file, error: err instanceof Error ? err.message : String(err) });
-      }
+      const entry = await this.parse(file);
+      if (entry.document !== undefined) documents.push({ origin: file, document: entry.document });
     }
     return documents;
+  }
+
+  private async parse(file: string): Promise<{ version: string; document?: unknown }> {
+    const info = await stat(file).catch(() => undefined);
+    const version = info ? `${info.mtimeMs}:${info.size}` : 'missing';
+    const known = this.parsed.get(file);
+    if (known?.version === version) return known;
+    let entry: { version: string; document?: unknown } = { version };
+    try {
+      entry = { version, document: JSON.parse(await readFile(file, 'utf8')) as unknown };
+    } catch (err) {
+      this.logger.warn('skipping unreadable service definition', { file, error: err instanceof Error ? err.message : String(err) });
+    }
+    this.parsed.set(file, entry);
+    return entry;
   }
 
   // The API writes flake.nix itself with one `sp-module-<id>` input per module; the names are enough
