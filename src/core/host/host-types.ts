@@ -48,12 +48,14 @@ export interface NetworkAddresses {
   ipv6?: string;
 }
 
+// Long-running methods take an optional trailing `signal`: when it aborts, the work stops (its child
+// processes are killed) and the call rejects with the signal's reason.
 export interface Host {
   /** `uname -a`, trimmed. */
   kernelVersion(): Promise<string>;
 
   /** The state of every listed unit in one query (never one process per unit). */
-  unitStates(units: readonly string[]): Promise<Map<string, UnitState>>;
+  unitStates(units: readonly string[], signal?: AbortSignal): Promise<Map<string, UnitState>>;
   /** Asks systemd to start a unit without waiting for it to finish starting; returns systemctl's exit code. */
   startUnit(unit: string): Promise<number>;
   stopUnit(unit: string): Promise<number>;
@@ -66,28 +68,28 @@ export interface Host {
   /** Starts a reboot and returns at once. */
   reboot(): Promise<void>;
   /** `git pull` in the NixOS configuration checkout. */
-  pullConfiguration(): Promise<CommandOutcome>;
+  pullConfiguration(signal?: AbortSignal): Promise<CommandOutcome>;
 
   /** Garbage collection, step 1: drop old system generations (failures are ignored by callers). */
-  deleteOldGenerations(): Promise<CommandOutcome>;
+  deleteOldGenerations(signal?: AbortSignal): Promise<CommandOutcome>;
   /** Step 2: `nix-store --gc --print-dead` output. */
-  printDeadStorePaths(): Promise<string>;
+  printDeadStorePaths(signal?: AbortSignal): Promise<string>;
   /** Step 3: run the collector, yielding its output line by line. */
   collectGarbage(signal?: AbortSignal): AsyncIterable<string>;
 
   /** Block devices, children flattened (top level first). */
   blockDevices(): Promise<BlockDevice[]>;
   /** `resize2fs` on a device path. */
-  resizeFilesystem(devicePath: string): Promise<CommandOutcome>;
+  resizeFilesystem(devicePath: string, signal?: AbortSignal): Promise<CommandOutcome>;
 
   /** Total apparent size in bytes of each path (missing paths: 0), in one pass. */
-  folderSizes(paths: readonly string[]): Promise<Map<string, number>>;
+  folderSizes(paths: readonly string[], signal?: AbortSignal): Promise<Map<string, number>>;
   pathInfo(path: string): Promise<PathInfo>;
   /** Moves a folder to `to` (which must not exist), creating the parent of `to` when missing. */
-  moveFolder(from: string, to: string): Promise<void>;
-  chownRecursive(path: string, owner: string, group: string): Promise<void>;
+  moveFolder(from: string, to: string, signal?: AbortSignal): Promise<void>;
+  chownRecursive(path: string, owner: string, group: string, signal?: AbortSignal): Promise<void>;
   /** `mount --bind`; creates the mount point `target` when it does not exist. */
-  bindMount(source: string, target: string): Promise<void>;
+  bindMount(source: string, target: string, signal?: AbortSignal): Promise<void>;
   unmount(path: string): Promise<void>;
 
   /** The mail server's DKIM record file for `domain`, when it exists. */
