@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -315,6 +315,23 @@ describe('SimulatedHost storage', () => {
     expect(grown.fssize).toBe(sdb.size);
     expect(Number(grown.fsavail)).toBe(Number(sdb.fsavail) + grow);
     expect((await host.resizeFilesystem('/dev/sdz')).exitCode).toBe(1);
+  });
+
+  it('reports whole byte counts even from a state file an older version wrote with fractions', async () => {
+    const file = stateFile();
+    const old = sampleHostState();
+    const sdb = old.devices.find((d) => d.name === 'sdb')!;
+    Object.assign(sdb, { fssize: '21152713932.8', fsused: '107374182.4', fsavail: '21045339750.4' });
+    writeFileSync(file, JSON.stringify(old));
+    const host = new SimulatedHost(file, new SystemClock(0.001), logger);
+
+    await host.moveFolder('/volumes/sda1/gitea', '/volumes/sdb/gitea');
+    const devices = await host.blockDevices();
+
+    for (const d of devices) {
+      for (const value of [d.size, d.fssize, d.fsused, d.fsavail]) if (value !== null) expect(value, d.name).toMatch(/^\d+$/);
+    }
+    expect(devices.find((d) => d.name === 'sdb')!.fssize).toBe('21152713933');
   });
 
   it('keeps its state in the state file: a second instance on the same file sees the first one\'s changes', async () => {

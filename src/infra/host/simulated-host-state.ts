@@ -18,6 +18,9 @@ export interface SimulatedHostState {
 const GIB = 1024 ** 3;
 const MIB = 1024 ** 2;
 
+/** A byte count as lsblk -b prints it: a whole number (the app parses these as integers). */
+export const byteString = (value: number | string): string => String(Math.round(Number(value)));
+
 const device = (d: Partial<BlockDevice> & Pick<BlockDevice, 'name' | 'type' | 'size'>): BlockDevice => ({
   path: `/dev/${d.name}`,
   fsavail: null,
@@ -87,16 +90,16 @@ export function sampleHostState(): SimulatedHostState {
       'sp-nixos-rollback.service': 'inactive',
     },
     devices: [
-      device({ name: 'sda', type: 'disk', size: String(rootSize + 1024 ** 2), model: 'QEMU HARDDISK', serial: 'drive-scsi0' }),
-      device({ name: 'sdb', type: 'disk', size: String(volumeSize), model: 'Volume', serial: 'HC_Volume_101010101',
+      device({ name: 'sda', type: 'disk', size: byteString(rootSize + MIB), model: 'QEMU HARDDISK', serial: 'drive-scsi0' }),
+      device({ name: 'sdb', type: 'disk', size: byteString(volumeSize), model: 'Volume', serial: 'HC_Volume_101010101',
         fstype: 'ext4', uuid: '1b2c3d4e-0000-4000-8000-000000000001', mountpoints: ['/volumes/sdb'],
-        fssize: String(volumeSize - 0.3 * GIB), fsused: String(Math.round(volumeUsed)),
-        fsavail: String(Math.round(volumeSize - 0.3 * GIB - volumeUsed)) }),
+        fssize: byteString(volumeSize - 0.3 * GIB), fsused: byteString(volumeUsed),
+        fsavail: byteString(volumeSize - 0.3 * GIB - volumeUsed) }),
       device({ name: 'sr0', type: 'rom', size: '1073741312', model: 'QEMU DVD-ROM' }),
-      device({ name: 'sda1', path: '/dev/sda1', type: 'part', size: String(rootSize), fstype: 'ext4',
+      device({ name: 'sda1', path: '/dev/sda1', type: 'part', size: byteString(rootSize), fstype: 'ext4',
         uuid: '7d1c6a3e-5f4b-4c2a-9e8d-0a1b2c3d4e5f', label: 'nixos', mountpoints: ['/'],
-        fssize: String(rootSize - 0.6 * GIB), fsused: String(Math.round(rootUsed)),
-        fsavail: String(Math.round(rootSize - 0.6 * GIB - rootUsed)) }),
+        fssize: byteString(rootSize - 0.6 * GIB), fsused: byteString(rootUsed),
+        fsavail: byteString(rootSize - 0.6 * GIB - rootUsed) }),
     ],
     folders,
     mounts,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { BlockDevice, CommandOutcome, Host, NetworkAddresses, PathInfo, UnitState } from '../../core/host/host-types.js';
 import type { Clock, Logger } from '../../core/ports.js';
 import { JsonFileStore } from '../files/json-file-store.js';
-import { type SimulatedHostState, sampleHostState } from './simulated-host-state.js';
+import { type SimulatedHostState, byteString, sampleHostState } from './simulated-host-state.js';
 import { SimulatedJournal } from './simulated-journal.js';
 import { rebuildScript, upgradeScript } from './simulated-rebuild.js';
 
@@ -10,6 +10,7 @@ import { rebuildScript, upgradeScript } from './simulated-rebuild.js';
 export type ConfigurationPlan = () => Promise<{ present: string[]; absent: string[] }>;
 
 const NOT_FOUND_EXIT = 5; // systemctl's "unit not found"
+const STOPPED = new Set(['inactive', 'failed']);
 const REBUILD_UNITS: Record<string, () => string[]> = {
   'sp-nixos-rebuild.service': rebuildScript,
   'sp-nixos-upgrade.service': upgradeScript,
@@ -24,6 +25,8 @@ export class SimulatedHost implements Host {
   readonly journal: SimulatedJournal;
   private readonly store: JsonFileStore<SimulatedHostState>;
   private planConfiguration?: ConfigurationPlan;
+  /** The latest state change asked of each unit. */
+  private readonly pending = new Map<string, number>();
 
   constructor(
     stateFile: string,
@@ -72,7 +75,7 @@ export class SimulatedHost implements Host {
     if (current === undefined) return NOT_FOUND_EXIT;
     const script = REBUILD_UNITS[unit];
     if (script) {
-      if (current !== 'inactive' && current !== 'failed') return 0; // already running: systemd does nothing
+      if (!STOPPED.has(current)) return 0; // already running: systemd does nothing
       await this.setUnit(unit, 'activating');
       this.later(() => this.runRebuild(unit, script()));
       return 0;
@@ -85,11 +88,14 @@ export class SimulatedHost implements Host {
       });
       return 0;
     }
+    if (current === 'active' || current === 'activating' || current === 'reloading') return 0; // systemd: already (becoming) active
     return this.transition(unit, ['activating', `Starting ${unit}...`], 800, ['active', `Started ${unit}.`]);
   }
 
   async stopUnit(unit: string): Promise<number> {
-    if ((await this.state()).units[unit] === undefined) return NOT_FOUND_EXIT;
+    const current = (await this.state()).units[unit];
+    if (current === undefined) return NOT_FOUND_EXIT;
+    if (STOPPED.has(current) || current === 'deactivating') return 0; // systemd leaves an inactive unit inactive
     return this.transition(unit, ['deactivating', `Stopping ${unit}...`], 500, ['inactive', `Stopped ${unit}.`]);
   }
 
@@ -99,11 +105,15 @@ export class SimulatedHost implements Host {
   }
 
   // A unit command: the unit takes the first state at once and the second after `ms`, logging a line at each.
+  // A later command on the same unit replaces this one, as systemd's job queue does: its end is then not applied.
   private async transition(unit: string, [during, begun]: [string, string], ms: number, [after, done]: [string, string]): Promise<number> {
+    const ticket = (this.pending.get(unit) ?? 0) + 1;
+    this.pending.set(unit, ticket);
     await this.setUnit(unit, during);
     this.journal.append(unit, begun);
     this.later(async () => {
       await this.clock.sleep(ms);
+      if (this.pending.get(unit) !== ticket) return;
       await this.setUnit(unit, after);
       this.journal.append(unit, done);
     });
@@ -173,7 +183,9 @@ export class SimulatedHost implements Host {
   }
 
   async blockDevices(): Promise<BlockDevice[]> {
-    return (await this.state()).devices;
+    // Whole bytes even from a state file an older version wrote with fractions.
+    const whole = (value: string | null) => (value === null ? null : byteString(value));
+    return (await this.state()).devices.map((d) => ({ ...d, size: byteString(d.size), fssize: whole(d.fssize), fsused: whole(d.fsused), fsavail: whole(d.fsavail) }));
   }
 
   async resizeFilesystem(devicePath: string): Promise<CommandOutcome> {
@@ -182,7 +194,7 @@ export class SimulatedHost implements Host {
       if (!dev?.fssize) return false;
       const grow = Number(dev.size) - Number(dev.fssize);
       dev.fssize = dev.size;
-      dev.fsavail = String(Number(dev.fsavail ?? 0) + grow);
+      dev.fsavail = byteString(Number(dev.fsavail ?? 0) + grow);
       return true;
     });
     return found
@@ -282,6 +294,6 @@ function shiftUsage(s: SimulatedHostState, path: string, delta: number): void {
     }
   }
   if (!dev?.fsused || !dev.fsavail) return;
-  dev.fsused = String(Number(dev.fsused) + delta);
-  dev.fsavail = String(Number(dev.fsavail) - delta);
+  dev.fsused = byteString(Number(dev.fsused) + delta);
+  dev.fsavail = byteString(Number(dev.fsavail) - delta);
 }
