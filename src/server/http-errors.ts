@@ -1,10 +1,9 @@
 import type { NextFunction, Request, Response } from 'express';
-import { describeError } from '../core/errors.js';
+import { CoreError, describeError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
 import { LegacyInputError } from '../rest/legacy-fields.js';
 import type { RestRegistry } from '../rest/rest-registry.js';
-
-const BAD_REQUEST = 'The browser (or proxy) sent a request that this server could not understand.';
+import { clientErrorAnswer } from './client-errors.js';
 
 /** Unknown path: 405 when another method serves it (legacy text), else a JSON 404. */
 export function notFound(registry: RestRegistry) {
@@ -21,14 +20,10 @@ export function notFound(registry: RestRegistry) {
 /** The one place an error becomes an HTTP answer: JSON, the right 4xx, never a stack trace. */
 export function errorHandler(logger: Logger) {
   // express recognizes error middleware by its four parameters
-  return (err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof LegacyInputError) return res.status(400).json(err.body);
-    const type = (err as { type?: string }).type;
-    if (type === 'entity.parse.failed' || type === 'encoding.unsupported') return res.status(400).json({ message: BAD_REQUEST });
-    const status = (err as { status?: number }).status;
-    if (type && typeof status === 'number' && status >= 400 && status < 500) {
-      return res.status(status).json({ message: (err as Error).message });
-    }
+    const client = err instanceof CoreError ? undefined : clientErrorAnswer(err, req.headers['content-encoding']);
+    if (client) return res.status(client.status).json({ message: client.message });
     const described = describeError(err);
     if (described.code === 'INTERNAL') {
       logger.error('request failed', { error: err instanceof Error ? err.stack : String(err) });
