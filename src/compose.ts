@@ -95,6 +95,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     async close() {
       if (timer) clearInterval(timer);
       await deps.background.drain(SHUTDOWN_GRACE_MS);
+      await machine.runner?.killAll();
       if (options.maintenance) await deps.instances.remove(deps.instanceId);
       await (pubsub as PubSub & { close(): Promise<void> }).close();
       await database.close();
@@ -105,6 +106,8 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
 
 interface Machine {
   host: Host;
+  /** The NixOS host's command runner: its running commands are killed at shutdown. */
+  runner?: CommandRunner;
   userData: JsonFileStore<UserData>;
   secrets: JsonFileStore<Secrets>;
 }
@@ -115,7 +118,10 @@ async function openHost(config: Config, clock: SystemClock, logger: Logger): Pro
   const onLockLost = (err: Error) => logger.warn('lost the lock on a configuration file', { error: err.message });
   const userData = new JsonFileStore<UserData>(config.userdataPath, { initial: simulated ? sampleUserData : () => ({}), mode: 0o600, onLockLost });
   const secrets = new JsonFileStore<Secrets>(config.secretsPath, { initial: simulated ? sampleSecrets : () => ({}), mode: 0o600, onLockLost });
-  if (!simulated) return { host: new NixosHost(new CommandRunner(), { configDir: config.nixosConfigDir }), userData, secrets };
+  if (!simulated) {
+    const runner = new CommandRunner();
+    return { host: new NixosHost(runner, { configDir: config.nixosConfigDir }), runner, userData, secrets };
+  }
   // An update that changes nothing writes the sample files when they do not exist yet.
   await userData.update(() => undefined);
   await secrets.update(() => undefined);

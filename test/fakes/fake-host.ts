@@ -36,7 +36,7 @@ export class FakeHost implements Host {
     this.record('kernelVersion');
     return this.kernel;
   }
-  async unitStates(units: readonly string[]) {
+  async unitStates(units: readonly string[], _signal?: AbortSignal) {
     this.record(`unitStates ${units.join(' ')}`);
     return new Map<string, UnitState>(
       units.map((unit) => [unit, { unit, loaded: unit in this.units, activeState: this.units[unit] ?? 'inactive' }]),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CommandFailedError, CommandRunner } from '../../src/infra/host/command-runner.js';
+import { CommandFailedError, CommandRunner, CommandTimeoutError, type OutputLine } from '../../src/infra/host/command-runner.js';
 
 const NODE = process.execPath;
 const runner = new CommandRunner();
@@ -84,11 +84,12 @@ describe('CommandRunner.run', () => {
     expect(result.stderr).toBe('');
   });
 
-  it('kills a program that outlives timeoutMs', async () => {
+  it('kills a program that outlives timeoutMs and fails with an error naming it and the limit', async () => {
     const started = Date.now();
-    const result = await runner.run(NODE, node('setTimeout(() => {}, 60000)'), { timeoutMs: 200 });
+    const attempt = runner.run(NODE, node('setTimeout(() => {}, 60000)'), { timeoutMs: 200 });
+    await expect(attempt).rejects.toBeInstanceOf(CommandTimeoutError);
+    await expect(attempt).rejects.toThrow(/node -e setTimeout.* did not finish within 200 ms and was killed/);
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(result.exitCode).not.toBe(0);
   });
 
   it('rejects with a clear error when the program does not exist, instead of hanging', async () => {
@@ -121,7 +122,7 @@ describe('CommandRunner.check', () => {
 });
 
 describe('CommandRunner.lines', () => {
-  it('yields stdout and stderr lines as they arrive, then ends when the program exits', async () => {
+  it('yields stdout and stderr lines as they arrive, each tagged with its stream, then ends when the program exits', async () => {
     const script = `
       const steps = [['err', "deleting '/nix/store/a'"], ['out', 'plain'], ['err', "deleting '/nix/store/b'"], ['out', 'no newline at end']];
       let i = 0;
@@ -132,9 +133,14 @@ describe('CommandRunner.lines', () => {
         setTimeout(next, 40);
       };
       next();`;
-    const seen: string[] = [];
+    const seen: OutputLine[] = [];
     for await (const line of runner.lines(NODE, node(script))) seen.push(line);
-    expect(seen).toEqual(["deleting '/nix/store/a'", 'plain', "deleting '/nix/store/b'", 'no newline at end']);
+    expect(seen).toEqual([
+      { stream: 'stderr', line: "deleting '/nix/store/a'" },
+      { stream: 'stdout', line: 'plain' },
+      { stream: 'stderr', line: "deleting '/nix/store/b'" },
+      { stream: 'stdout', line: 'no newline at end' },
+    ]);
   });
 
   it('delivers each line before the program has finished (streaming, not buffered)', async () => {
@@ -151,7 +157,7 @@ describe('CommandRunner.lines', () => {
     const script = 'console.log(process.pid); setInterval(() => console.log("tick"), 20)';
     let pid = 0;
     let count = 0;
-    for await (const line of runner.lines(NODE, node(script), controller.signal)) {
+    for await (const { line } of runner.lines(NODE, node(script), { signal: controller.signal })) {
       if (pid === 0) pid = Number(line);
       count += 1;
       if (count === 3) controller.abort();
@@ -163,7 +169,7 @@ describe('CommandRunner.lines', () => {
 
   it('kills the program when the consumer stops iterating early', async () => {
     let pid = 0;
-    for await (const line of runner.lines(NODE, node('console.log(process.pid); setInterval(() => console.log("tick"), 20)'))) {
+    for await (const { line } of runner.lines(NODE, node('console.log(process.pid); setInterval(() => console.log("tick"), 20)'))) {
       pid = Number(line);
       break;
     }
@@ -175,7 +181,7 @@ describe('CommandRunner.lines', () => {
     controller.abort();
     const started = Date.now();
     const seen: string[] = [];
-    for await (const line of runner.lines(NODE, node('setInterval(() => console.log("tick"), 20)'), controller.signal)) {
+    for await (const { line } of runner.lines(NODE, node('setInterval(() => console.log("tick"), 20)'), { signal: controller.signal })) {
       seen.push(line);
       if (seen.length > 20) break;
     }
@@ -195,7 +201,7 @@ describe('CommandRunner.lines', () => {
   it('uses the base environment (PATH and variables) for the program', async () => {
     const withEnv = new CommandRunner({ ...process.env, SP_LINES_VAR: 'visible' });
     const seen: string[] = [];
-    for await (const line of withEnv.lines(NODE, node('console.log(process.env.SP_LINES_VAR)'))) seen.push(line);
+    for await (const { line } of withEnv.lines(NODE, node('console.log(process.env.SP_LINES_VAR)'))) seen.push(line);
     expect(seen).toEqual(['visible']);
   });
 });

@@ -306,6 +306,43 @@ describe('SimulatedHost storage', () => {
     expect(await host.blockDevices()).toEqual(before);
   });
 
+  it('honours an abort signal: a move stops waiting at once, and already aborted calls change nothing', async () => {
+    const host = new SimulatedHost(stateFile(), new SystemClock(1), logger);
+    const controller = new AbortController();
+    const cancelled = AbortSignal.abort(new Error('job cancelled'));
+
+    const started = Date.now();
+    const moving = host.moveFolder('/volumes/sda1/gitea', '/volumes/sdb/gitea', controller.signal);
+    setTimeout(() => controller.abort(new Error('job cancelled')), 20);
+
+    await expect(moving).rejects.toThrow('job cancelled');
+    expect(Date.now() - started).toBeLessThan(1000); // a simulated move takes 1.5 s
+    const before = await host.blockDevices();
+    await expect(host.moveFolder('/volumes/sdb/gitea', '/volumes/sda1/gitea', cancelled)).rejects.toThrow('job cancelled');
+    await expect(host.chownRecursive('/volumes/sdb/gitea', 'root', 'root', cancelled)).rejects.toThrow('job cancelled');
+    await expect(host.bindMount('/volumes/sdb/gitea', '/var/lib/gitea', cancelled)).rejects.toThrow('job cancelled');
+    await expect(host.folderSizes(['/var/lib/gitea'], cancelled)).rejects.toThrow('job cancelled');
+    await expect(host.resizeFilesystem('/dev/sdb', cancelled)).rejects.toThrow('job cancelled');
+    await expect(host.pullConfiguration(cancelled)).rejects.toThrow('job cancelled');
+    await expect(host.deleteOldGenerations(cancelled)).rejects.toThrow('job cancelled');
+    await expect(host.printDeadStorePaths(cancelled)).rejects.toThrow('job cancelled');
+    expect(await host.blockDevices()).toEqual(before);
+    expect(await host.pathInfo('/volumes/sdb/gitea')).toMatchObject({ owner: 'gitea' });
+  });
+
+  it('stops collecting garbage when its signal aborts', async () => {
+    const host = new SimulatedHost(stateFile(), new FixedClock(new Date()), logger);
+    const controller = new AbortController();
+    const seen: string[] = [];
+
+    for await (const line of host.collectGarbage(controller.signal)) {
+      seen.push(line);
+      if (seen.length === 5) controller.abort();
+    }
+
+    expect(seen).toHaveLength(5);
+  });
+
   it('resize2fs grows a filesystem to its device size and fails for an unknown device', async () => {
     const host = new SimulatedHost(stateFile(), new FixedClock(new Date()), logger);
     const sdb = (await host.blockDevices()).find((d) => d.name === 'sdb')!;

@@ -1,23 +1,30 @@
 import type { Deps } from '../ports.js';
+import { abortable, settleWithin } from './abortable.js';
 
 const POLL_MS = 1000;
+const TIMED_OUT = Symbol('timed out');
 
 /**
  * Polls systemd (one query per round, through the clock so tests can run fast) until every unit's
- * ActiveState is one of `states`; the states reached, or undefined when `timeoutMs` passes first.
+ * ActiveState is one of `states`; the states reached, or undefined when `timeoutMs` passes first, even
+ * when a query hangs. Rejects with the signal's reason when `signal` aborts.
  */
 export async function waitForUnitStates(
   deps: Pick<Deps, 'host' | 'clock'>,
   units: readonly string[],
   states: readonly string[],
   timeoutMs: number,
+  signal?: AbortSignal,
 ): Promise<Map<string, string> | undefined> {
   const deadline = deps.clock.now().getTime() + timeoutMs;
+  const remaining = () => Math.max(0, deadline - deps.clock.now().getTime());
   for (;;) {
-    const current = await deps.host.unitStates(units);
+    signal?.throwIfAborted();
+    const current = await settleWithin(deps.host.unitStates(units, signal), remaining(), TIMED_OUT, signal);
+    if (current === TIMED_OUT) return undefined;
     const reached = new Map(units.map((unit) => [unit, current.get(unit)?.activeState ?? 'inactive']));
     if ([...reached.values()].every((state) => states.includes(state))) return reached;
-    if (deps.clock.now().getTime() >= deadline) return undefined;
-    await deps.clock.sleep(POLL_MS);
+    if (remaining() === 0) return undefined;
+    await abortable(deps.clock.sleep(Math.min(POLL_MS, remaining())), signal);
   }
 }

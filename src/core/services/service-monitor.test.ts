@@ -60,6 +60,23 @@ describe('ServiceMonitor.unitStates', () => {
 
     expect(queries(host, 'unitStates')).toBe(2);
   });
+
+  it('joins a query in flight while it is young, but not one that has hung for longer than systemd ever takes', async () => {
+    const { host, clock, monitor } = setup();
+    const answer = host.unitStates.bind(host);
+    let calls = 0;
+    host.unitStates = (units) => (++calls === 1 ? new Promise(() => undefined) : answer(units)); // the first query hangs
+
+    void monitor.unitStates(['a.service']);
+    clock.advance(1000);
+    const joined = await Promise.race([monitor.unitStates(['a.service']).then(() => 'answered'), new Promise((r) => setTimeout(() => r('waiting'), 50))]);
+    clock.advance(5000);
+    const fresh = await monitor.unitStates(['a.service']);
+
+    expect(joined).toBe('waiting');
+    expect(calls).toBe(2);
+    expect(fresh.get('a.service')?.activeState).toBe('active');
+  });
 });
 
 describe('ServiceMonitor.folderSizes', () => {

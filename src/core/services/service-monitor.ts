@@ -2,6 +2,9 @@ import type { UnitState } from '../host/host-types.js';
 import type { Deps } from '../ports.js';
 
 const UNIT_STATES_TTL_MS = 1000;
+// systemd answers a state query in milliseconds: one still running after this is presumed hung (the
+// command runner kills it at its own timeout), so later callers start a fresh query instead of queueing behind it.
+const UNIT_STATES_JOIN_MS = 5000;
 // The reference caches folder sizes for 15 minutes; a walk of a large Nextcloud takes minutes.
 const FOLDER_SIZES_TTL_MS = 15 * 60 * 1000;
 
@@ -14,22 +17,25 @@ type MonitorDeps = Pick<Deps, 'host' | 'clock' | 'background' | 'logger'>;
  */
 export class ServiceMonitor {
   private units?: { at: number; states: Map<string, UnitState> };
-  private unitsInFlight?: { units: ReadonlySet<string>; promise: Promise<Map<string, UnitState>> };
+  private unitsInFlight?: { at: number; units: ReadonlySet<string>; promise: Promise<Map<string, UnitState>> };
   private readonly sizes = new Map<string, number>();
   private sizesAt?: number;
   private sizing?: Promise<void>;
 
   constructor(private readonly deps: MonitorDeps) {}
 
-  /** States of `units` from one `host.unitStates` call, or from the last one when it is under a second old and covers them. */
+  /**
+   * States of `units` from one `host.unitStates` call, or from the last one when it is under a second old
+   * and covers them; a call in flight is joined unless it has run for longer than a healthy one ever does.
+   */
   async unitStates(units: readonly string[]): Promise<Map<string, UnitState>> {
     const now = this.deps.clock.now().getTime();
     const cached = this.units;
     if (cached && now - cached.at < UNIT_STATES_TTL_MS && units.every((u) => cached.states.has(u))) return cached.states;
     const inFlight = this.unitsInFlight;
-    if (inFlight && units.every((u) => inFlight.units.has(u))) return inFlight.promise;
+    if (inFlight && now - inFlight.at < UNIT_STATES_JOIN_MS && units.every((u) => inFlight.units.has(u))) return inFlight.promise;
     const promise = this.deps.host.unitStates(units);
-    const entry = { units: new Set(units), promise };
+    const entry = { at: now, units: new Set(units), promise };
     this.unitsInFlight = entry;
     try {
       const states = await promise;

@@ -38,9 +38,9 @@ export class NixosHost implements Host {
     return (await this.runner.check('uname', ['-a'])).stdout.trim();
   }
 
-  async unitStates(units: readonly string[]): Promise<Map<string, UnitState>> {
+  async unitStates(units: readonly string[], signal?: AbortSignal): Promise<Map<string, UnitState>> {
     if (units.length === 0) return new Map();
-    const result = await this.runner.run('systemctl', ['show', '--property=Id,LoadState,ActiveState', '--', ...units]);
+    const result = await this.runner.run('systemctl', ['show', '--property=Id,LoadState,ActiveState', '--', ...units], { signal });
     return parseSystemctlShow(units, result.stdout);
   }
 
@@ -62,47 +62,49 @@ export class NixosHost implements Host {
     return result.stdout.split('\n').filter((line) => line !== '' && line !== '-- No entries --');
   }
 
-  followUnitLog(unit: string, signal: AbortSignal): AsyncIterable<string> {
-    return this.runner.lines('journalctl', ['--no-pager', '-u', unit, '-f', '-n', '0', '-o', 'cat'], signal);
+  async *followUnitLog(unit: string, signal: AbortSignal): AsyncIterable<string> {
+    const args = ['--no-pager', '-u', unit, '-f', '-n', '0', '-o', 'cat'];
+    // a follow ends when the reader leaves (signal), never by a time limit
+    for await (const { line } of this.runner.lines('journalctl', args, { signal, timeoutMs: Number.POSITIVE_INFINITY })) yield line;
   }
 
   async reboot(): Promise<void> {
     await this.runner.check('systemctl', ['reboot', '--no-block']);
   }
 
-  async pullConfiguration(): Promise<CommandOutcome> {
-    const result = await this.runner.run('git', ['pull'], { cwd: this.options.configDir, mergeOutput: true });
+  async pullConfiguration(signal?: AbortSignal): Promise<CommandOutcome> {
+    const result = await this.runner.run('git', ['pull'], { cwd: this.options.configDir, mergeOutput: true, signal });
     return { exitCode: result.exitCode, output: result.stdout };
   }
 
-  async deleteOldGenerations(): Promise<CommandOutcome> {
-    const result = await this.runner.run('nix-env', ['-p', SYSTEM_PROFILE, '--delete-generations', 'old'], { mergeOutput: true });
+  async deleteOldGenerations(signal?: AbortSignal): Promise<CommandOutcome> {
+    const result = await this.runner.run('nix-env', ['-p', SYSTEM_PROFILE, '--delete-generations', 'old'], { mergeOutput: true, signal });
     return { exitCode: result.exitCode, output: result.stdout };
   }
 
-  async printDeadStorePaths(): Promise<string> {
-    return (await this.runner.check('nix-store', ['--gc', '--print-dead'])).stdout;
+  async printDeadStorePaths(signal?: AbortSignal): Promise<string> {
+    return (await this.runner.check('nix-store', ['--gc', '--print-dead'], { signal })).stdout;
   }
 
-  collectGarbage(signal?: AbortSignal): AsyncIterable<string> {
-    return this.runner.lines('nix-store', ['--gc'], signal);
+  async *collectGarbage(signal?: AbortSignal): AsyncIterable<string> {
+    for await (const { line } of this.runner.lines('nix-store', ['--gc'], { signal })) yield line;
   }
 
   async blockDevices(): Promise<BlockDevice[]> {
     return parseLsblk((await this.runner.check('lsblk', ['-J', '-b', '-o', LSBLK_COLUMNS])).stdout);
   }
 
-  async resizeFilesystem(devicePath: string): Promise<CommandOutcome> {
-    const result = await this.runner.run('resize2fs', [devicePath], { mergeOutput: true });
+  async resizeFilesystem(devicePath: string, signal?: AbortSignal): Promise<CommandOutcome> {
+    const result = await this.runner.run('resize2fs', [devicePath], { mergeOutput: true, signal });
     return { exitCode: result.exitCode, output: result.stdout };
   }
 
-  async folderSizes(paths: readonly string[]): Promise<Map<string, number>> {
+  async folderSizes(paths: readonly string[], signal?: AbortSignal): Promise<Map<string, number>> {
     const sizes = new Map(paths.map((path) => [path, 0]));
     if (paths.length === 0) return sizes;
     // One du for all paths; missing ones make du exit 1 but the others are still reported. Without -l, du
     // counts a file (or nested path) once across all arguments, so later paths would read too small or 0.
-    const result = await this.runner.run('du', ['-s', '-b', '-l', '--', ...paths]);
+    const result = await this.runner.run('du', ['-s', '-b', '-l', '--', ...paths], { signal });
     for (const line of result.stdout.split('\n')) {
       const match = /^(\d+)\t(.*)$/.exec(line);
       if (match && sizes.has(match[2]!)) sizes.set(match[2]!, Number(match[1]));
@@ -117,20 +119,20 @@ export class NixosHost implements Host {
     return { exists: true, isDirectory: type === 'directory', owner };
   }
 
-  async moveFolder(from: string, to: string): Promise<void> {
+  async moveFolder(from: string, to: string, signal?: AbortSignal): Promise<void> {
     // the destination's parent may not exist yet (/volumes/<root> before the first migration to binds)
-    await this.runner.check('mkdir', ['-p', '--', posix.dirname(to)]);
-    await this.runner.check('mv', ['-T', '--', from, to]);
+    await this.runner.check('mkdir', ['-p', '--', posix.dirname(to)], { signal });
+    await this.runner.check('mv', ['-T', '--', from, to], { signal });
   }
 
-  async chownRecursive(path: string, owner: string, group: string): Promise<void> {
-    await this.runner.check('chown', ['-R', `${owner}:${group}`, '--', path]);
+  async chownRecursive(path: string, owner: string, group: string, signal?: AbortSignal): Promise<void> {
+    await this.runner.check('chown', ['-R', `${owner}:${group}`, '--', path], { signal });
   }
 
-  async bindMount(source: string, target: string): Promise<void> {
+  async bindMount(source: string, target: string, signal?: AbortSignal): Promise<void> {
     // the mount point may be gone (its data was just moved away): recreate it like the reference did
-    await this.runner.check('mkdir', ['-p', '-m', '0750', '--', target]);
-    await this.runner.check('mount', ['--bind', source, target]);
+    await this.runner.check('mkdir', ['-p', '-m', '0750', '--', target], { signal });
+    await this.runner.check('mount', ['--bind', source, target], { signal });
   }
 
   async unmount(path: string): Promise<void> {

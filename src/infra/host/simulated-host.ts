@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BlockDevice, CommandOutcome, Host, NetworkAddresses, PathInfo, UnitState } from '../../core/host/host-types.js';
 import type { Clock, Logger } from '../../core/ports.js';
+import { abortable } from '../../core/host/abortable.js';
 import { JsonFileStore } from '../files/json-file-store.js';
 import { type SimulatedHostState, byteString, sampleHostState } from './simulated-host-state.js';
 import { SimulatedJournal } from './simulated-journal.js';
@@ -151,11 +152,13 @@ export class SimulatedHost implements Host {
     this.journal.append(null, 'The system is going down for reboot NOW! (simulated: the API keeps running)', 5);
   }
 
-  async pullConfiguration(): Promise<CommandOutcome> {
+  async pullConfiguration(signal?: AbortSignal): Promise<CommandOutcome> {
+    signal?.throwIfAborted();
     return { exitCode: 0, output: 'Already up to date.\n' };
   }
 
-  async deleteOldGenerations(): Promise<CommandOutcome> {
+  async deleteOldGenerations(signal?: AbortSignal): Promise<CommandOutcome> {
+    signal?.throwIfAborted();
     const removed = await this.change((s) => {
       const old = s.generations - 1;
       s.generations = 1;
@@ -165,15 +168,18 @@ export class SimulatedHost implements Host {
     return { exitCode: 0, output };
   }
 
-  async printDeadStorePaths(): Promise<string> {
+  async printDeadStorePaths(signal?: AbortSignal): Promise<string> {
+    signal?.throwIfAborted();
     const count = (await this.state()).deadStorePaths;
     return Array.from({ length: count }, (_, i) => `${storePath(i)}\n`).join('');
   }
 
-  async *collectGarbage(): AsyncIterable<string> {
+  async *collectGarbage(signal?: AbortSignal): AsyncIterable<string> {
     const count = (await this.state()).deadStorePaths;
     yield 'finding garbage collector roots...';
     for (let i = 0; i < count; i += 1) {
+      // like the real collector killed by an abort: the output stops there
+      if (signal?.aborted) return;
       if (i % 10 === 0) await this.clock.sleep(100);
       yield `deleting '${storePath(i)}'`;
     }
@@ -188,7 +194,8 @@ export class SimulatedHost implements Host {
     return (await this.state()).devices.map((d) => ({ ...d, size: byteString(d.size), fssize: whole(d.fssize), fsused: whole(d.fsused), fsavail: whole(d.fsavail) }));
   }
 
-  async resizeFilesystem(devicePath: string): Promise<CommandOutcome> {
+  async resizeFilesystem(devicePath: string, signal?: AbortSignal): Promise<CommandOutcome> {
+    signal?.throwIfAborted();
     const found = await this.change((s) => {
       const dev = s.devices.find((d) => d.path === devicePath);
       if (!dev?.fssize) return false;
@@ -202,7 +209,8 @@ export class SimulatedHost implements Host {
       : { exitCode: 1, output: `resize2fs: No such file or directory while trying to open ${devicePath}\n` };
   }
 
-  async folderSizes(paths: readonly string[]): Promise<Map<string, number>> {
+  async folderSizes(paths: readonly string[], signal?: AbortSignal): Promise<Map<string, number>> {
+    signal?.throwIfAborted();
     const s = await this.state();
     return new Map(
       paths.map((path) => {
@@ -224,7 +232,8 @@ export class SimulatedHost implements Host {
     return inside ? { exists: true, isDirectory: true, owner: 'root' } : { exists: false, isDirectory: false };
   }
 
-  async moveFolder(from: string, to: string): Promise<void> {
+  async moveFolder(from: string, to: string, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
     await this.change((s) => {
       const moving = Object.keys(s.folders).filter((p) => p === from || p.startsWith(`${from}/`));
       if (moving.length === 0) throw new Error(`mv: cannot stat '${from}': No such file or directory`);
@@ -239,10 +248,11 @@ export class SimulatedHost implements Host {
         shiftUsage(s, to, folder.size);
       }
     });
-    await this.clock.sleep(1500);
+    await abortable(this.clock.sleep(1500), signal);
   }
 
-  async chownRecursive(path: string, owner: string, group: string): Promise<void> {
+  async chownRecursive(path: string, owner: string, group: string, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
     await this.change((s) => {
       for (const [p, folder] of Object.entries(s.folders)) {
         if (p === path || p.startsWith(`${path}/`)) Object.assign(folder, { owner, group });
@@ -250,7 +260,8 @@ export class SimulatedHost implements Host {
     });
   }
 
-  async bindMount(source: string, target: string): Promise<void> {
+  async bindMount(source: string, target: string, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
     await this.change((s) => void (s.mounts[target] = source));
   }
 
