@@ -47,12 +47,12 @@ export interface RuntimeOptions {
 /** Opens the database configured by `config`, wires every port and returns the `deps` both front doors share. */
 export async function openRuntime(config: Config, logger: Logger, options: RuntimeOptions): Promise<Runtime> {
   const pgliteDir = join(config.dataDir, 'pgdata');
-  const releaseLock = config.databaseUrl ? undefined : await lockDataDir(pgliteDir);
+  const lock = config.databaseUrl ? undefined : await lockDataDir(config.dataDir);
   let database: Database;
   try {
     database = config.databaseUrl ? await openPostgres(config.databaseUrl) : await openPglite(pgliteDir);
   } catch (err) {
-    await releaseLock?.();
+    await lock?.release();
     throw err;
   }
   const pubsub = database.sql ? new PostgresPubSub(database.sql, database.db, logger) : new InMemoryPubSub();
@@ -99,7 +99,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
       if (options.maintenance) await deps.instances.remove(deps.instanceId);
       await (pubsub as PubSub & { close(): Promise<void> }).close();
       await database.close();
-      await releaseLock?.();
+      await lock?.release();
     },
   };
 }
