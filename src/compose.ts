@@ -116,7 +116,8 @@ interface Machine {
 async function openHost(config: Config, clock: SystemClock, logger: Logger): Promise<Machine> {
   const simulated = config.hostKind === 'simulated';
   const onLockLost = (err: Error) => logger.warn('lost the lock on a configuration file', { error: err.message });
-  const userData = new JsonFileStore<UserData>(config.userdataPath, { initial: simulated ? sampleUserData : () => ({}), mode: 0o600, onLockLost });
+  // On NixOS the userdata file is the machine's configuration: a missing one is an error, never an empty start.
+  const userData = new JsonFileStore<UserData>(config.userdataPath, { initial: simulated ? sampleUserData : undefined, mode: 0o600, onLockLost });
   const secrets = new JsonFileStore<Secrets>(config.secretsPath, { initial: simulated ? sampleSecrets : () => ({}), mode: 0o600, onLockLost });
   if (!simulated) {
     const runner = new CommandRunner();

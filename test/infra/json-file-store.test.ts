@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JsonFileStore } from '../../src/infra/files/json-file-store.js';
+import { JsonFileStore, MissingDocumentError } from '../../src/infra/files/json-file-store.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const WRITER = join(ROOT, 'test/infra/json-store-writer.ts');
@@ -135,6 +135,29 @@ describe('JsonFileStore', () => {
     const path = tempFile();
     await expect(open(path).update(() => { throw new Error('invalid'); })).rejects.toThrow('invalid');
     expect(existsSync(path)).toBe(false);
+  });
+
+  it('without an initial document, a missing file is an error naming it: read and update fail and create nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sp-json-store-'));
+    temps.push(dir);
+    const path = join(dir, 'nixos', 'userdata.json');
+    const store = new JsonFileStore<Doc>(path, { mode: 0o600 });
+
+    await expect(store.read()).rejects.toBeInstanceOf(MissingDocumentError);
+    await expect(store.update((doc) => void (doc.domain = 'example.org'))).rejects.toThrow(`${path} does not exist`);
+
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('without an initial document, an existing file is read and updated as usual', async () => {
+    const path = tempFile();
+    writeFileSync(path, EXISTING);
+    const store = new JsonFileStore<Doc>(path, {});
+
+    await store.update((doc) => void (doc.hostname = 'renamed'));
+
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ domain: 'example.org', hostname: 'renamed' });
+    expect(readdirSync(join(path, '..'))).toEqual(['userdata.json']);
   });
 
   it('creates a new file with the mode asked for (0600 for userdata and secrets), whatever the umask', async () => {

@@ -1,13 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { access, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import type { JsonDocumentStore } from '../../core/ports.js';
 
 export interface JsonFileStoreOptions<T> {
-  /** The document when the file does not exist yet (it is written on the first update). */
-  initial: () => T;
+  /**
+   * The document when the file does not exist yet (it is written on the first update). Absent: the file
+   * must exist, and reading or updating a missing one fails (nothing is created).
+   */
+  initial?: () => T;
   /** Mode of a newly created file (an existing file keeps its own). */
   mode?: number;
   /** Told when another process may have taken over our lock (it stalled past the stale period). */
@@ -26,14 +29,17 @@ export class JsonFileStore<T> implements JsonDocumentStore<T> {
     readonly path: string,
     private readonly options: JsonFileStoreOptions<T>,
   ) {
-    mkdirSync(dirname(path), { recursive: true });
+    if (options.initial) mkdirSync(dirname(path), { recursive: true });
   }
 
   async read(): Promise<T> {
     try {
       return JSON.parse(await readFile(this.path, 'utf8')) as T;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return this.options.initial();
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        if (this.options.initial) return this.options.initial();
+        throw new MissingDocumentError(this.path);
+      }
       // JSON.parse quotes the file's text in its message: a broken secrets file must not reach a log that way.
       if (err instanceof SyntaxError) throw new Error(`${this.path} is not readable JSON: ${syntaxErrorPlace(err)}`);
       throw new Error(`${this.path} is not readable JSON: ${(err as Error).message}`, { cause: err });
@@ -47,6 +53,12 @@ export class JsonFileStore<T> implements JsonDocumentStore<T> {
   }
 
   private async lockedUpdate<R>(change: (draft: T) => R | Promise<R>): Promise<R> {
+    // checked before taking the lock, whose lock file would be the first thing created
+    if (!this.options.initial) {
+      await access(this.path).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') throw new MissingDocumentError(this.path);
+      });
+    }
     const release = await lockfile.lock(this.path, {
       realpath: false,
       lockfilePath: `${this.path}.lock`,
@@ -93,6 +105,14 @@ export class JsonFileStore<T> implements JsonDocumentStore<T> {
       throw err;
     }
     await syncDirectory(dirname(this.path));
+  }
+}
+
+/** A file that must exist (the NixOS userdata: the host's whole configuration) is missing. */
+export class MissingDocumentError extends Error {
+  override name = 'MissingDocumentError';
+  constructor(readonly path: string) {
+    super(`${path} does not exist; it is never created from scratch (an empty one would become a skeletal configuration)`);
   }
 }
 
