@@ -184,8 +184,8 @@ describe('NixosHost against fake programs on PATH', () => {
   it('resizeFilesystem runs resize2fs on the device and returns the merged output and exit code', async () => {
     const m = machine({
       resize2fs: [
-        { args: ['/dev/sdb'], ...RESIZE2FS },
-        { args: ['/dev/sdc'], stderr: 'resize2fs 1.47.0 (5-Feb-2023)\nresize2fs: Bad magic number in super-block while trying to open /dev/sdc\n', exitCode: 1 },
+        { args: ['--', '/dev/sdb'], ...RESIZE2FS },
+        { args: ['--', '/dev/sdc'], stderr: 'resize2fs 1.47.0 (5-Feb-2023)\nresize2fs: Bad magic number in super-block while trying to open /dev/sdc\n', exitCode: 1 },
       ],
     });
     const grown = await m.host.resizeFilesystem('/dev/sdb');
@@ -196,7 +196,7 @@ describe('NixosHost against fake programs on PATH', () => {
       exitCode: 1,
       output: 'resize2fs 1.47.0 (5-Feb-2023)\nresize2fs: Bad magic number in super-block while trying to open /dev/sdc\n',
     });
-    expect(m.argv()).toEqual([['resize2fs', '/dev/sdb'], ['resize2fs', '/dev/sdc']]);
+    expect(m.argv()).toEqual([['resize2fs', '--', '/dev/sdb'], ['resize2fs', '--', '/dev/sdc']]);
   });
 
   it('folderSizes runs one du for all paths; a missing path (du exits 1) reads 0 and the others are reported', async () => {
@@ -237,8 +237,30 @@ describe('NixosHost against fake programs on PATH', () => {
       ['mv', '-T', '--', '/volumes/sda1/gitea', '/volumes/sdb/gitea'],
       ['chown', '-R', 'gitea:gitea', '--', '/volumes/sdb/gitea'],
       ['mkdir', '-p', '-m', '0750', '--', '/var/lib/gitea'],
-      ['mount', '--bind', '/volumes/sdb/gitea', '/var/lib/gitea'],
-      ['umount', '/var/lib/gitea'],
+      ['mount', '--bind', '--', '/volumes/sdb/gitea', '/var/lib/gitea'],
+      ['umount', '--', '/var/lib/gitea'],
+    ]);
+  });
+
+  it('puts `--` before every path, so a path that starts with "-" is never read as an option', async () => {
+    const m = machine({ mkdir: [{}], mv: [{}], chown: [{}], mount: [{}], umount: [{}], du: [{}], stat: [{ exitCode: 1 }], resize2fs: [{}] });
+    await m.host.moveFolder('-rf', '--target-directory=x');
+    await m.host.chownRecursive('--reference=/etc/shadow', 'gitea', 'gitea');
+    await m.host.bindMount('-o', '--rbind');
+    await m.host.unmount('-a');
+    await m.host.folderSizes(['--files0-from=/etc/shadow']);
+    await m.host.pathInfo('-L');
+    await m.host.resizeFilesystem('-f');
+    expect(m.argv()).toEqual([
+      ['mkdir', '-p', '--', '.'],
+      ['mv', '-T', '--', '-rf', '--target-directory=x'],
+      ['chown', '-R', 'gitea:gitea', '--', '--reference=/etc/shadow'],
+      ['mkdir', '-p', '-m', '0750', '--', '--rbind'],
+      ['mount', '--bind', '--', '-o', '--rbind'],
+      ['umount', '--', '-a'],
+      ['du', '-s', '-b', '-l', '--', '--files0-from=/etc/shadow'],
+      ['stat', '--format=%F\t%U', '--', '-L'],
+      ['resize2fs', '--', '-f'],
     ]);
   });
 

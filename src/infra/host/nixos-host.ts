@@ -95,7 +95,7 @@ export class NixosHost implements Host {
   }
 
   async resizeFilesystem(devicePath: string, signal?: AbortSignal): Promise<CommandOutcome> {
-    const result = await this.runner.run('resize2fs', [devicePath], { mergeOutput: true, signal });
+    const result = await this.runner.run('resize2fs', ['--', devicePath], { mergeOutput: true, signal });
     return { exitCode: result.exitCode, output: result.stdout };
   }
 
@@ -132,11 +132,11 @@ export class NixosHost implements Host {
   async bindMount(source: string, target: string, signal?: AbortSignal): Promise<void> {
     // the mount point may be gone (its data was just moved away): recreate it like the reference did
     await this.runner.check('mkdir', ['-p', '-m', '0750', '--', target], { signal });
-    await this.runner.check('mount', ['--bind', source, target], { signal });
+    await this.runner.check('mount', ['--bind', '--', source, target], { signal });
   }
 
   async unmount(path: string): Promise<void> {
-    await this.runner.check('umount', [path]);
+    await this.runner.check('umount', ['--', path]);
   }
 
   async readDkimRecord(domain: string): Promise<string | undefined> {
