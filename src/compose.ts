@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Config } from './config.js';
+import { relayJobCancellations, shutdownCancellation } from './core/jobs/job-cancellation.js';
 import { failInterruptedJobs } from './core/jobs/jobs.js';
 import type { Deps, Logger, PubSub } from './core/ports.js';
 import { lockDataDir } from './infra/db/data-dir-lock.js';
@@ -31,7 +32,8 @@ import { LocalUserStore } from './infra/users/local-user.store.js';
 
 const HEARTBEAT_MS = 10_000;
 const ALIVE_WINDOW_MS = 30_000; // a process silent this long is taken for dead
-const SHUTDOWN_GRACE_MS = 5_000; // unfinished jobs after this are failed at the next start
+const SHUTDOWN_GRACE_MS = 5_000; // running jobs may finish within this; then they are aborted
+const ABORT_GRACE_MS = 2_000; // for aborted jobs to stop; unfinished ones are settled at the next start
 
 export interface Runtime {
   deps: Deps;
@@ -89,12 +91,15 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   // PGlite is exclusive to this process: every other process that owned jobs is gone.
   const aliveWindowMs = database.kind === 'pglite' ? 0 : ALIVE_WINDOW_MS;
   const timer = options.maintenance ? await startMaintenance(deps, pubsub, aliveWindowMs) : undefined;
+  if (options.maintenance) void relayJobCancellations(deps).catch((err: unknown) => logger.error('job cancellation relay failed', { error: String(err) }));
   return {
     deps,
     database,
     async close() {
       if (timer) clearInterval(timer);
       await deps.background.drain(SHUTDOWN_GRACE_MS);
+      deps.background.cancelAll(shutdownCancellation());
+      await deps.background.drain(ABORT_GRACE_MS);
       await machine.runner?.killAll();
       if (options.maintenance) await deps.instances.remove(deps.instanceId);
       await (pubsub as PubSub & { close(): Promise<void> }).close();

@@ -20,6 +20,8 @@ export interface Logger {
 /** Topics and their JSON-safe payloads: they may travel between processes. */
 export interface Topics {
   jobs: JobChange;
+  /** A device token stopped authenticating (deleted or refreshed): sockets opened with it must close. */
+  tokenRevoked: { tokenHash: string };
 }
 
 export interface PubSub {
@@ -36,7 +38,8 @@ export interface TokenRepository {
   /** Inserts unless the name is taken; false when it is (names are unique). */
   insert(token: DeviceToken & { tokenHash: string }): Promise<boolean>;
   replaceHash(oldHash: string, newHash: string): Promise<boolean>;
-  deleteByName(name: string): Promise<boolean>;
+  /** Deletes the named device's token; returns its digest, undefined when there was none. */
+  deleteByName(name: string): Promise<string | undefined>;
 }
 
 export interface AuthKeyRepository {

@@ -23,7 +23,7 @@ export async function idleMachinePorts() {
   const { IdleUserStore, InMemoryEmailPasswordRepository } = await import('./idle-user-store.js');
   const { ServiceMonitor } = await import('../../src/core/services/service-monitor.js');
   const host = new FakeHost();
-  const background = { run: () => undefined, drain: async () => undefined };
+  const background = { run: () => undefined, cancel: () => false, cancelAll: () => undefined, drain: async () => undefined };
   return {
     userData: new InMemoryDocumentStore<Record<string, unknown>>({}),
     secrets: new InMemoryDocumentStore<Record<string, unknown>>({}),

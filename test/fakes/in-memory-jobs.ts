@@ -1,20 +1,34 @@
-import type { Job } from '../../src/core/jobs/job-types.js';
+import type { Job, JobCheckpoint } from '../../src/core/jobs/job-types.js';
 import type { JobRepository } from '../../src/core/ports.js';
 import { InMemoryPubSub } from '../../src/infra/pubsub/in-memory.pubsub.js';
 import { InProcessBackgroundWork } from '../../src/infra/runtime/background-work.js';
 import { FixedClock, silentLogger } from './fake-deps.js';
 
-/** Jobs in a map, for core tests that start jobs (ownership and expiry are not modelled). */
+/**
+ * Jobs in a map, for core tests that start jobs: one unfinished job per resource, finished jobs are
+ * not reopened, checkpoints are kept (ownership and expiry are not modelled).
+ */
 export class InMemoryJobRepository implements JobRepository {
   readonly rows = new Map<string, Job>();
+  readonly checkpoints = new Map<string, JobCheckpoint | null>();
   async insert(job: Job) {
+    if (job.resource && (await this.findHolder(job.resource))) return false;
     this.rows.set(job.uid, { ...job });
+    return true;
+  }
+  async findHolder(resource: string) {
+    const row = [...this.rows.values()].find((job) => job.resource === resource && !isFinished(job));
+    return row && { ...row };
   }
   async update(uid: string, patch: Partial<Job>) {
     const row = this.rows.get(uid);
-    if (!row) return undefined;
+    if (!row || isFinished(row)) return undefined;
     Object.assign(row, patch);
     return { ...row };
+  }
+  async saveCheckpoint(uid: string, checkpoint: JobCheckpoint | null) {
+    const row = this.rows.get(uid);
+    if (row && !isFinished(row)) this.checkpoints.set(uid, checkpoint);
   }
   async get(uid: string) {
     const row = this.rows.get(uid);
@@ -31,6 +45,8 @@ export class InMemoryJobRepository implements JobRepository {
   }
   async purgeExpired() {}
 }
+
+const isFinished = (job: Job) => job.status === 'FINISHED' || job.status === 'ERROR';
 
 /** What a job-starting use case needs besides the host and documents: jobs, clock, pub/sub, background work. */
 export function jobPorts(clock = new FixedClock(new Date('2026-05-01T12:00:00Z'))) {

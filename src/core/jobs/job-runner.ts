@@ -1,13 +1,27 @@
 import type { Deps } from '../ports.js';
-import type { Job, JobUpdate } from './job-types.js';
-import { type NewJob, createJob, updateJob } from './jobs.js';
+import { JobCancelled } from './job-cancellation.js';
+import { type RecordDeps, recordCheckpoint, recordFinalUpdate, recordProgress } from './job-records.js';
+import type { Job, JobCheckpoint, JobUpdate } from './job-types.js';
+import { JOB_MESSAGES, type NewJob, createJob } from './jobs.js';
 
-export type ProgressReport = Omit<JobUpdate, 'status' | 'error' | 'result'>;
+export type ProgressReport = Omit<JobUpdate, 'status' | 'result'>;
+/** Best effort: a report that cannot be written is retried and logged, never thrown into the body. */
 export type ReportProgress = (report: ProgressReport) => Promise<void>;
 export interface JobOutcome {
   result?: string;
   statusText?: string;
 }
+
+/** What a running job body gets besides its progress reports. */
+export interface RunningJob {
+  uid: string;
+  /** Aborts when the job is cancelled or the API shuts down: check it between steps, pass it to host calls. */
+  signal: AbortSignal;
+  /** Records where the work stands now (best effort), for the next start to report if this process dies. */
+  checkpoint(state: JobCheckpoint | null): Promise<void>;
+}
+
+export type JobWork = (report: ReportProgress, job: RunningJob) => Promise<JobOutcome | void>;
 
 /**
  * Thrown by a job body to fail the job with exactly these fields: `error` is the message itself
@@ -23,35 +37,46 @@ export class JobFailure extends Error {
   }
 }
 
-type RunnerDeps = Pick<Deps, 'jobs' | 'clock' | 'pubsub' | 'instanceId' | 'background' | 'logger'>;
+type RunnerDeps = RecordDeps & Pick<Deps, 'background'>;
 
 /**
- * Creates a job and runs `work` in the background: each report moves it to RUNNING,
- * returning finishes it, throwing fails it with the error's text. Returns the job as created.
+ * Creates a job (RESOURCE_BUSY when its resource is taken) and runs `work` in the background: each
+ * report moves it to RUNNING, returning finishes it, throwing fails it with the error's text, a cancel
+ * fails it as cancelled. Stopped by shutdown, it stays unfinished for the next start to settle.
+ * Returns the job as created.
  */
-export async function startJob(
-  deps: RunnerDeps,
-  spec: NewJob,
-  work: (report: ReportProgress) => Promise<JobOutcome | void>,
-): Promise<Job> {
+export async function startJob(deps: RunnerDeps, spec: NewJob, work: JobWork): Promise<Job> {
   const job = await createJob(deps, spec);
-  const report: ReportProgress = async (progress) => {
-    await updateJob(deps, job.uid, { status: 'RUNNING', ...progress });
-  };
-  deps.background.run(`job ${spec.typeId} ${job.uid}`, async () => {
-    try {
-      const outcome = (await work(report)) ?? {};
-      await updateJob(deps, job.uid, { status: 'FINISHED', ...outcome });
-    } catch (err) {
-      if (err instanceof JobFailure) {
-        deps.logger.error('job failed', { typeId: spec.typeId, uid: job.uid, error: err.message });
-        await updateJob(deps, job.uid, { status: 'ERROR', ...err.fields });
-        return;
+  const report: ReportProgress = (progress) => recordProgress(deps, job.uid, { status: 'RUNNING', ...progress });
+  deps.background.run(
+    `job ${spec.typeId} ${job.uid}`,
+    async (signal) => {
+      const running: RunningJob = {
+        uid: job.uid,
+        signal,
+        checkpoint: (state) => recordCheckpoint(deps, job.uid, state),
+      };
+      let final: JobUpdate;
+      try {
+        signal.throwIfAborted();
+        final = { status: 'FINISHED', ...((await work(report, running)) ?? {}) };
+      } catch (err) {
+        const cancelled = signal.aborted && signal.reason instanceof JobCancelled ? signal.reason : undefined;
+        if (cancelled?.atShutdown) {
+          deps.logger.warn('job stopped by shutdown; the next start settles it', { typeId: spec.typeId, uid: job.uid });
+          return;
+        }
+        final = cancelled ? { status: 'ERROR', error: JOB_MESSAGES.cancelled(cancelled.reason) } : failureUpdate(err);
+        deps.logger.error('job failed', { typeId: spec.typeId, uid: job.uid, error: final.error ?? final.statusText });
       }
-      const error = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      deps.logger.error('job failed', { typeId: spec.typeId, uid: job.uid, error });
-      await updateJob(deps, job.uid, { status: 'ERROR', error });
-    }
-  });
+      await recordFinalUpdate(deps, job.uid, final);
+    },
+    job.uid,
+  );
   return job;
+}
+
+function failureUpdate(err: unknown): JobUpdate {
+  if (err instanceof JobFailure) return { status: 'ERROR', ...err.fields };
+  return { status: 'ERROR', error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
 }

@@ -14,6 +14,19 @@ export interface Job {
   finishedAt: Date | null;
   error: string | null;
   result: string | null;
+  /** What the job works on (`service:<id>`, `storage`, `system`); one unfinished job per resource. */
+  resource: string | null;
+}
+
+/**
+ * Where a job's work stands, recorded while it runs (inside a critical section especially): if the
+ * process dies, the next start settles the job with `interrupted` instead of a bare "interrupted".
+ */
+export interface JobCheckpoint {
+  /** The exact state things were left in, in words (which step, where the data is, what is stopped). */
+  interrupted: string;
+  /** The same state for programs. */
+  details: Record<string, unknown>;
 }
 
 /** One progress report. `error` and `result` are replaced on every update (reset when omitted). */

@@ -8,6 +8,9 @@ export const JOB_MESSAGES = {
   notFound: 'Job not found',
   removed: 'Job removed',
   interrupted: 'The API stopped while this job was running; the job was interrupted and will not resume.',
+  busy: (name: string, resource: string) => `Another job (${name}) is already working on ${resource}`,
+  cancelled: (reason: string) => `Job cancelled: ${reason}`,
+  notRunning: 'Job already finished',
 } as const;
 
 type JobDeps = Pick<Deps, 'jobs' | 'clock' | 'pubsub' | 'instanceId'>;
@@ -16,29 +19,46 @@ export interface NewJob {
   typeId: string;
   name: string;
   description: string;
+  /** What the job works on; while it is unfinished, no other job may start on the same resource. */
+  resource?: string;
 }
 
-/** Records a new job in status CREATED, owned by this process. */
+// A holder that finishes between our refused insert and the look-up leaves the resource free: try again.
+const CREATE_ATTEMPTS = 3;
+
+/**
+ * Records a new job in status CREATED, owned by this process. RESOURCE_BUSY when another unfinished
+ * job holds its resource (decided by the database, atomically with the insert).
+ */
 export async function createJob(deps: JobDeps, spec: NewJob): Promise<Job> {
-  const now = deps.clock.now();
-  const job: Job = {
-    uid: randomUUID(),
-    ...spec,
-    status: 'CREATED',
-    statusText: '',
-    progress: 0,
-    createdAt: now,
-    updatedAt: now,
-    finishedAt: null,
-    error: null,
-    result: null,
-  };
-  await deps.jobs.insert(job, deps.instanceId);
-  await deps.pubsub.publish('jobs', { uid: job.uid, job: serializeJob(job) });
-  return job;
+  const { resource, ...fields } = spec;
+  for (let attempt = 1; ; attempt++) {
+    const now = deps.clock.now();
+    const job: Job = {
+      uid: randomUUID(),
+      ...fields,
+      status: 'CREATED',
+      statusText: '',
+      progress: 0,
+      createdAt: now,
+      updatedAt: now,
+      finishedAt: null,
+      error: null,
+      result: null,
+      resource: resource ?? null,
+    };
+    if (await deps.jobs.insert(job, deps.instanceId)) {
+      await deps.pubsub.publish('jobs', { uid: job.uid, job: serializeJob(job) });
+      return job;
+    }
+    const holder = await deps.jobs.findHolder(resource!);
+    if (holder || attempt >= CREATE_ATTEMPTS) {
+      throw new CoreError('RESOURCE_BUSY', JOB_MESSAGES.busy(holder?.name ?? 'unknown', resource!));
+    }
+  }
 }
 
-/** Applies one update with the reference semantics; a removed job stays removed (undefined). */
+/** Applies one update with the reference semantics; a removed or finished job stays so (undefined). */
 export async function updateJob(deps: JobDeps, uid: string, update: JobUpdate): Promise<Job | undefined> {
   const now = deps.clock.now();
   const finished = update.status === 'FINISHED' || update.status === 'ERROR';

@@ -8,10 +8,11 @@ const STEP_MS = 5000;
 export async function startTestJob(
   deps: Pick<Deps, 'jobs' | 'clock' | 'pubsub' | 'instanceId' | 'background' | 'logger'>,
 ): Promise<Job> {
-  return startJob(deps, { typeId: 'test', name: 'Test job', description: 'This is a test job.' }, async (report) => {
+  return startJob(deps, { typeId: 'test', name: 'Test job', description: 'This is a test job.' }, async (report, job) => {
     for (const progress of [5, 10, 15, 20, 25]) {
       await report({ progress, statusText: 'Performing pre-move checks...' });
       await deps.clock.sleep(STEP_MS);
+      job.signal.throwIfAborted();
     }
     return { statusText: 'Job finished.' };
   });

@@ -1,17 +1,18 @@
 import { CoreError } from '../errors.js';
 import { waitForUnitStates } from '../host/unit-waits.js';
-import { JobFailure, type ReportProgress, startJob } from '../jobs/job-runner.js';
+import { stoppingForShutdown } from '../jobs/job-cancellation.js';
+import { JobFailure, type JobOutcome, type ReportProgress, type RunningJob, startJob } from '../jobs/job-runner.js';
 import type { Job } from '../jobs/job-types.js';
-import { getJob, updateJob } from '../jobs/jobs.js';
+import { getJob } from '../jobs/jobs.js';
 import type { Deps } from '../ports.js';
 import { type Volume, volumesOf } from '../storage/volumes.js';
 import type { UserData } from '../userdata/userdata-types.js';
-import { followSystemRebuild } from '../system/rebuild.js';
+import { REBUILD_UNIT, followSystemRebuild } from '../system/rebuild.js';
 import { MOVE_MESSAGES as M, SERVICE_MESSAGES } from './service-messages.js';
 import { MoveError, type MovePlan, checkMove, folderOnVolume } from './service-move-checks.js';
+import { type MoveState, type MoveStep, moveCheckpoint } from './service-move-state.js';
 import { moduleSettingsDraft } from './service-fields.js';
 import { requireService } from './service-registry.js';
-import { serviceStatus } from './service-status.js';
 import type { ServiceDefinition } from './service-types.js';
 
 type MoveDeps = Pick<
@@ -20,6 +21,7 @@ type MoveDeps = Pick<
 >;
 
 const UNIT_WAIT_MS = 5 * 60 * 1000;
+const RUNNING = ['active', 'activating', 'reloading'];
 
 export interface MoveStarted {
   service: ServiceDefinition;
@@ -29,23 +31,23 @@ export interface MoveStarted {
   message: string;
 }
 
-/** Validates a move of the service's data to the volume named `location` and starts the move job (§9.8). */
+/**
+ * Validates a move of the service's data to the volume named `location` and starts the move job (§9.8);
+ * RESOURCE_BUSY while another job works on the service.
+ */
 export async function moveService(deps: MoveDeps, serviceId: string, location: string): Promise<MoveStarted> {
   const service = await requireService(deps, serviceId, SERVICE_MESSAGES.doesNotExist(serviceId));
   const plan = await planMove(deps, service, location);
-  // The job body learns its own uid once the job exists (to put an error on it while it keeps running).
-  let setUid!: (uid: string) => void;
-  const uid = new Promise<string>((resolve) => (setUid = resolve));
   const job = await startJob(
     deps,
     {
       typeId: `services.${service.id}.move`,
       name: M.jobName(service.displayName),
       description: M.jobDescription(service.displayName, plan.to.displayName.toLowerCase()),
+      resource: `service:${service.id}`,
     },
-    (report) => runMove(deps, plan, report, async (error) => updateJob(deps, await uid, { status: 'RUNNING', error })),
+    (report, running) => runMove(deps, plan, report, running),
   );
-  setUid(job.uid);
   const now = (await getJob(deps, job.uid)) ?? job;
   if (now.status === 'ERROR') return { service, job: now, code: 400, message: M.failed(now.statusText ?? '', now.error ?? '') };
   return { service, job: now, code: 200, message: now.status === 'FINISHED' ? M.moved : M.started };
@@ -69,14 +71,13 @@ async function planMove(deps: MoveDeps, service: ServiceDefinition, location: st
   }
 }
 
-/** The move job: stop, unmount, move, chown, bind-mount, record the location, rebuild, start. Undone on failure. */
-async function runMove(
-  deps: MoveDeps,
-  initial: MovePlan,
-  report: ReportProgress,
-  reportError: (error: string) => Promise<unknown>,
-): Promise<{ result: string; statusText: string }> {
+/**
+ * The move job: stop, unmount, move, chown, bind-mount, record the location, rebuild, start. A failure or
+ * a cancel undoes it; a shutdown leaves it as its checkpoint says, for the next start to report.
+ */
+async function runMove(deps: MoveDeps, initial: MovePlan, report: ReportProgress, job: RunningJob): Promise<JobOutcome> {
   const { service } = initial;
+  const { signal } = job;
   const display = service.displayName;
   await report({ progress: 0, statusText: M.checking });
   const plan = await rethrowForJob(async () => {
@@ -85,62 +86,102 @@ async function runMove(
     if (!to) throw new MoveError(M.noSuchVolume(initial.to.name));
     return checkMove(deps, service, to, userData, volumes);
   });
+  signal.throwIfAborted();
   if (!plan.hasData) {
     await writeLocation(deps, service, plan.to.kernelName);
     return { result: M.movedNoFolders(display), statusText: M.notStarting(display) };
   }
-  const before = serviceStatus(service, await deps.host.unitStates(service.units));
-  const wasRunning = before === 'ACTIVE' || before === 'ACTIVATING';
+  const state: MoveState = {
+    step: 'checking', service: display, from: plan.from.name, to: plan.to.name, stopped: [], locationRecorded: false,
+    folders: service.folders.map((folder) => ({ path: folder.path, on: 'from', mounted: true })),
+  };
+  const at = (step: MoveStep) => ((state.step = step), job.checkpoint(moveCheckpoint(state)));
   const undo: (() => Promise<unknown>)[] = [];
   try {
+    await at('stopping');
     await report({ progress: 5, statusText: M.stopping(display) });
-    if (before !== 'INACTIVE' && before !== 'FAILED') {
-      for (const unit of service.units) await deps.host.stopUnit(unit);
-      deps.serviceMonitor.forgetUnitStates();
-      if (!(await waitForUnitStates(deps, service.units, ['inactive', 'failed'], UNIT_WAIT_MS))) throw new MoveError(M.stopTimeout(display));
-    }
+    await stopRunningUnits(deps, service, state, signal);
     await report({ progress: 9, statusText: M.stoppedStartingMove });
+    await at('unmounting');
     await report({ progress: 10, statusText: M.unmounting });
-    for (const folder of service.folders) {
+    for (const [i, folder] of service.folders.entries()) {
+      signal.throwIfAborted();
       await deps.host.unmount(folder.path);
+      state.folders[i]!.mounted = false;
       undo.push(() => deps.host.bindMount(folderOnVolume(folder, plan.from), folder.path));
     }
     let progress = 20;
     await report({ progress, statusText: M.movingData });
-    for (const folder of service.folders) {
+    for (const [i, folder] of service.folders.entries()) {
+      signal.throwIfAborted();
       const [from, to] = [folderOnVolume(folder, plan.from), folderOnVolume(folder, plan.to)];
-      await deps.host.moveFolder(from, to).catch((err: unknown) => {
+      state.folders[i]!.on = 'moving';
+      await at('moving');
+      await deps.host.moveFolder(from, to, signal).catch((err: unknown) => {
         throw new MoveError(`could not move ${from} to ${to} : ${err instanceof Error ? err.message : String(err)}`);
       });
+      state.folders[i]!.on = 'to';
       undo.push(() => deps.host.moveFolder(to, from));
       progress += Math.floor(50 / service.folders.length);
       await report({ progress, statusText: M.movingData });
     }
+    await at('chowning');
     await report({ progress: 70, statusText: M.chowning(display) });
     for (const folder of service.folders) {
-      await deps.host.chownRecursive(folderOnVolume(folder, plan.to), folder.owner, folder.group).catch(async (err: unknown) => {
+      signal.throwIfAborted();
+      await deps.host.chownRecursive(folderOnVolume(folder, plan.to), folder.owner, folder.group, signal).catch(async (err: unknown) => {
         // The data is in place; wrong ownership is reported and the move goes on (as the reference does).
-        await reportError(M.cannotWrite(display, err instanceof Error ? err.message : String(err)));
+        if (!signal.aborted) await report({ error: M.cannotWrite(display, err instanceof Error ? err.message : String(err)) });
       });
     }
+    await at('mounting');
     await report({ progress: 90, statusText: M.mounting(display) });
-    for (const folder of service.folders) {
-      await deps.host.bindMount(folderOnVolume(folder, plan.to), folder.path);
+    for (const [i, folder] of service.folders.entries()) {
+      signal.throwIfAborted();
+      await deps.host.bindMount(folderOnVolume(folder, plan.to), folder.path, signal);
+      state.folders[i]!.mounted = true;
       undo.push(() => deps.host.unmount(folder.path));
     }
+    await at('recording');
     await report({ progress: 95, statusText: M.finishing(display) });
     await writeLocation(deps, service, plan.to.kernelName);
+    state.locationRecorded = true;
   } catch (err) {
-    await putBack(deps, service, undo, wasRunning);
+    // At shutdown nothing is undone (moving data back could take hours): the checkpoint tells where it stands.
+    if (!stoppingForShutdown(signal)) await putBack(deps, service, undo, state);
     throw jobFailure(err);
   }
+  await at('rebuilding');
   await report({ progress: 98, statusText: M.rebuilding });
-  await followSystemRebuild(deps, report).catch((err: unknown) => {
-    // Faithful quirk: a failed rebuild does not fail the move; the job still finishes below.
-    deps.logger.warn('rebuild after moving a service failed', { service: service.id, error: String(err) });
+  await followSystemRebuild(deps, report, REBUILD_UNIT, signal).catch(async (err: unknown) => {
+    if (!signal.aborted) {
+      // Faithful quirk: a failed rebuild does not fail the move; the job still finishes below.
+      deps.logger.warn('rebuild after moving a service failed', { service: service.id, error: String(err) });
+      return;
+    }
+    // Cancelled after the data is in place: nothing to undo, but the service must run again.
+    if (!stoppingForShutdown(signal)) await startUnits(deps, service, state.stopped, false);
+    throw err;
   });
-  if (wasRunning) await startUnits(deps, service, true);
+  await at('starting');
+  await startUnits(deps, service, state.stopped, true);
   return { result: M.movedSuccessfully(display), statusText: M.starting(display) };
+}
+
+// Stops the units that run (only those are started again later) and waits until every unit is down.
+async function stopRunningUnits(deps: MoveDeps, service: ServiceDefinition, state: MoveState, signal: AbortSignal): Promise<void> {
+  const states = await deps.host.unitStates(service.units, signal);
+  const running = service.units.filter((unit) => RUNNING.includes(states.get(unit)?.activeState ?? ''));
+  const settling = service.units.some((unit) => states.get(unit)?.activeState === 'deactivating');
+  for (const unit of running) {
+    state.stopped.push(unit);
+    await deps.host.stopUnit(unit);
+  }
+  if (running.length === 0 && !settling) return;
+  deps.serviceMonitor.forgetUnitStates();
+  if (!(await waitForUnitStates(deps, service.units, ['inactive', 'failed'], UNIT_WAIT_MS, signal))) {
+    throw new MoveError(M.stopTimeout(service.displayName));
+  }
 }
 
 async function writeLocation(deps: MoveDeps, service: ServiceDefinition, kernelName: string): Promise<void> {
@@ -150,18 +191,20 @@ async function writeLocation(deps: MoveDeps, service: ServiceDefinition, kernelN
   });
 }
 
-// Leaves the service as it was: folders back on the old volume, mounted where the service expects them, running.
-async function putBack(deps: MoveDeps, service: ServiceDefinition, undo: (() => Promise<unknown>)[], wasRunning: boolean) {
+// Leaves the service as it was: folders back on the old volume, mounted where the service expects them,
+// and running again only the units this move stopped.
+async function putBack(deps: MoveDeps, service: ServiceDefinition, undo: (() => Promise<unknown>)[], state: MoveState) {
   for (const step of undo.reverse()) {
     await step().catch((err: unknown) => deps.logger.error('undoing a service move step failed', { service: service.id, error: String(err) }));
   }
-  if (wasRunning) await startUnits(deps, service, false);
+  await startUnits(deps, service, state.stopped, false);
 }
 
-async function startUnits(deps: MoveDeps, service: ServiceDefinition, wait: boolean): Promise<void> {
-  for (const unit of service.units) await deps.host.startUnit(unit);
+async function startUnits(deps: MoveDeps, service: ServiceDefinition, units: readonly string[], wait: boolean): Promise<void> {
+  if (units.length === 0) return;
+  for (const unit of units) await deps.host.startUnit(unit);
   deps.serviceMonitor.forgetUnitStates();
-  if (wait && !(await waitForUnitStates(deps, service.units, ['active'], UNIT_WAIT_MS))) {
+  if (wait && !(await waitForUnitStates(deps, units, ['active'], UNIT_WAIT_MS))) {
     deps.logger.warn('service did not become active after the move', { service: service.id });
   }
 }

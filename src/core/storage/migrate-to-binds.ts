@@ -47,14 +47,18 @@ type MigrationDeps = Pick<Deps, 'jobs' | 'clock' | 'pubsub' | 'instanceId' | 'ba
 /** Starts the `migrations.migrate_to_binds` job; ALREADY_MIGRATED when userdata already uses binds. */
 export async function startMigrationToBinds(deps: MigrationDeps, input: BindMigrationInput): Promise<Job> {
   if ((await deps.userData.read()).useBinds) throw new CoreError('ALREADY_MIGRATED', STORAGE_MESSAGES.alreadyMigrated);
-  return startJob(deps, MIGRATION_JOB, (report) => migrateToBinds(deps, input, report));
+  return startJob(deps, MIGRATION_JOB, (report, job) => migrateToBinds(deps, input, report, job.signal));
 }
 
-/** Moves each legacy service's data to its volume and bind-mounts it back where the service expects it. */
+/**
+ * Moves each legacy service's data to its volume and bind-mounts it back where the service expects it.
+ * `signal` stops it between folders and kills the host commands running.
+ */
 export async function migrateToBinds(
   deps: Omit<MigrationDeps, 'jobs' | 'pubsub' | 'instanceId' | 'background'>,
   input: BindMigrationInput,
   report: ReportProgress,
+  signal?: AbortSignal,
 ): Promise<JobOutcome> {
   const userData = await deps.userData.read();
   if (userData.useBinds) throw new JobFailure(MIGRATION_MESSAGES.alreadyDone);
@@ -77,10 +81,12 @@ export async function migrateToBinds(
 
   const volumeNames = [...new Set(volumes.flatMap((v) => [v.name, v.kernelName]))];
   for (const step of STEPS) {
+    signal?.throwIfAborted();
     await report({ progress: step.progress, statusText: MIGRATION_MESSAGES.migrating(step.service) });
-    const running = await stopUnits(deps, step);
+    const running = await stopUnits(deps, step, signal);
     for (const [path, dir, owner] of step.folders) {
-      await moveToVolume(deps, volumeNames, path, `/volumes/${input[step.device]}/${dir}`, dir, owner);
+      signal?.throwIfAborted();
+      await moveToVolume(deps, volumeNames, path, `/volumes/${input[step.device]}/${dir}`, dir, owner, signal);
     }
     for (const unit of running) await deps.host.startUnit(unit);
   }
@@ -97,11 +103,11 @@ function checkVolume(volumes: Volume[], name: string): void {
 }
 
 /** Stops the step's running units and waits until they are down; returns them to start again afterwards. */
-async function stopUnits(deps: Pick<Deps, 'host' | 'clock'>, step: MigrationStep): Promise<string[]> {
+async function stopUnits(deps: Pick<Deps, 'host' | 'clock'>, step: MigrationStep, signal?: AbortSignal): Promise<string[]> {
   const states = await deps.host.unitStates(step.units);
   const running = step.units.filter((unit) => states.get(unit)?.loaded && RUNNING.includes(states.get(unit)!.activeState));
   for (const unit of running) await deps.host.stopUnit(unit);
-  if (running.length > 0 && !(await waitForUnitStates(deps, running, ['inactive', 'failed'], STOP_TIMEOUT_MS))) {
+  if (running.length > 0 && !(await waitForUnitStates(deps, running, ['inactive', 'failed'], STOP_TIMEOUT_MS, signal))) {
     throw new JobFailure(MIGRATION_MESSAGES.stopTimeout(step.service));
   }
   return running;
@@ -115,15 +121,16 @@ async function moveToVolume(
   bindPath: string,
   dir: string,
   owner: string,
+  signal?: AbortSignal,
 ): Promise<void> {
   for (const name of volumeNames) if ((await deps.host.pathInfo(`/volumes/${name}/${dir}`)).exists) return;
   if (!(await deps.host.pathInfo(dataPath)).exists) return;
-  await deps.host.moveFolder(dataPath, bindPath);
+  await deps.host.moveFolder(dataPath, bindPath, signal);
   // like the reference, a failed mount or chown is logged and the migration goes on
-  await deps.host.bindMount(bindPath, dataPath).catch((err: unknown) => {
+  await deps.host.bindMount(bindPath, dataPath, signal).catch((err: unknown) => {
     deps.logger.error('bind migration: bind mount failed', { dataPath, error: String(err) });
   });
-  await deps.host.chownRecursive(dataPath, owner, owner).catch((err: unknown) => {
+  await deps.host.chownRecursive(dataPath, owner, owner, signal).catch((err: unknown) => {
     deps.logger.error('bind migration: chown failed', { dataPath, error: String(err) });
   });
 }

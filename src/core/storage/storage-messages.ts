@@ -26,4 +26,5 @@ export const MIGRATION_JOB = {
   typeId: 'migrations.migrate_to_binds',
   name: 'Migrate to binds',
   description: 'Migration required to use the new disk space management.',
+  resource: 'storage',
 } as const;

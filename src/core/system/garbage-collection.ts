@@ -26,22 +26,31 @@ type GarbageDeps = Pick<Deps, 'jobs' | 'clock' | 'pubsub' | 'instanceId' | 'back
 
 /** Starts the `maintenance.collect_nix_garbage` job: drop old generations, then collect dead store paths. */
 export async function startGarbageCollection(deps: GarbageDeps): Promise<Job> {
-  return startJob(deps, SYSTEM_JOBS.collectGarbage, (report) => collectGarbage(deps, report));
+  return startJob(deps, SYSTEM_JOBS.collectGarbage, (report, job) => collectGarbage(deps, report, job.signal));
 }
 
-/** The garbage-collection procedure on a job: progress in steps of at least 5 points, the freed size as result. */
-export async function collectGarbage(deps: Pick<Deps, 'host' | 'logger'>, report: ReportProgress): Promise<JobOutcome> {
+/**
+ * The garbage-collection procedure on a job: progress in steps of at least 5 points, the freed size as
+ * result. `signal` stops it (and the collector's processes).
+ */
+export async function collectGarbage(
+  deps: Pick<Deps, 'host' | 'logger'>,
+  report: ReportProgress,
+  signal?: AbortSignal,
+): Promise<JobOutcome> {
   await report({ progress: 0, statusText: GARBAGE_MESSAGES.calculating });
-  const generations = await deps.host.deleteOldGenerations();
+  const generations = await deps.host.deleteOldGenerations(signal);
   // like the reference, a failure to drop old generations does not stop the collection
   if (generations.exitCode !== 0) deps.logger.warn('deleting old generations failed', { exitCode: generations.exitCode });
-  const dead = (await deps.host.printDeadStorePaths()).split(STORE_PATH).length - 1;
+  signal?.throwIfAborted();
+  const dead = (await deps.host.printDeadStorePaths(signal)).split(STORE_PATH).length - 1;
   if (dead === 0) return { statusText: GARBAGE_MESSAGES.nothingToClear, result: GARBAGE_MESSAGES.systemIsClear };
 
   await report({ progress: 0, statusText: GARBAGE_MESSAGES.found(dead) });
   let deleted = 0;
   let reported = 0;
-  for await (const line of deps.host.collectGarbage()) {
+  signal?.throwIfAborted();
+  for await (const line of deps.host.collectGarbage(signal)) {
     if (line.includes(DELETING)) {
       deleted += 1;
       const percent = Math.floor((deleted / dead) * 100);

@@ -124,6 +124,7 @@ describe('startSystemRebuild and startSystemUpgrade', () => {
     const deps = { ...ports, host };
 
     const upgrade = await startSystemUpgrade(deps);
+    await ports.background.drain(); // one system job at a time
     // the rebuild unit is unknown to this host: systemctl answers 5
     const rebuild = await startSystemRebuild(deps);
     await ports.background.drain();

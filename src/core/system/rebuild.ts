@@ -24,29 +24,31 @@ export type RebuildDeps = Pick<Deps, 'host' | 'clock' | 'logger'>;
  * Runs the rebuild procedure on an existing job: starts `unit`, waits for it to become active, mirrors its
  * journal into statusText, and returns `System rebuilt.` when it ends inactive. Throws a JobFailure whose
  * message is the failure text (failed or timed out, with the last journal lines); an unexpected error
- * becomes a JobFailure that leaves `error` null and puts the text in statusText.
+ * becomes a JobFailure that leaves `error` null and puts the text in statusText. `signal` stops the
+ * following (the unit itself runs on under systemd); the abort's reason is rethrown as it is.
  */
 export async function followSystemRebuild(
   deps: RebuildDeps,
   report: ReportProgress,
   unit: string = REBUILD_UNIT,
+  signal?: AbortSignal,
 ): Promise<JobOutcome> {
   try {
     const exitCode = await deps.host.startUnit(unit);
     if (exitCode !== 0) throw new Error(`systemctl start ${unit} exited with code ${exitCode}`);
     await report({ statusText: REBUILD_MESSAGES.starting });
-    if (!(await waitForUnitState(deps, unit, ['active'], START_TIMEOUT_MS))) {
+    if (!(await waitForUnitState(deps, unit, ['active'], START_TIMEOUT_MS, signal))) {
       throw new JobFailure(await failureText(deps, unit, REBUILD_MESSAGES.timedOut));
     }
     await report({ statusText: REBUILD_MESSAGES.rebuilding });
-    const final = await mirrorJournal(deps, unit, report, () =>
-      waitForUnitState(deps, unit, ['failed', 'inactive'], FINISH_TIMEOUT_MS),
+    const final = await mirrorJournal(deps, unit, report, signal, () =>
+      waitForUnitState(deps, unit, ['failed', 'inactive'], FINISH_TIMEOUT_MS, signal),
     );
     if (final === 'inactive') return { result: REBUILD_MESSAGES.rebuilt };
     const heading = final === 'failed' ? REBUILD_MESSAGES.failed : REBUILD_MESSAGES.timedOut;
     throw new JobFailure(await failureText(deps, unit, heading));
   } catch (err) {
-    if (err instanceof JobFailure) throw err;
+    if (err instanceof JobFailure || (signal?.aborted && err === signal.reason)) throw err;
     // the reference reports an unexpected failure in statusText and leaves `error` empty
     const text = err instanceof Error ? err.message : String(err);
     throw new JobFailure(text, { error: null, statusText: text });
@@ -58,8 +60,9 @@ async function waitForUnitState(
   unit: string,
   states: readonly string[],
   timeoutMs: number,
+  signal: AbortSignal | undefined,
 ): Promise<string | undefined> {
-  return (await waitForUnitStates(deps, [unit], states, timeoutMs))?.get(unit);
+  return (await waitForUnitStates(deps, [unit], states, timeoutMs, signal))?.get(unit);
 }
 
 // Every new journal line of the unit becomes the job's statusText while `wait` runs; the follower is
@@ -68,12 +71,14 @@ async function mirrorJournal<T>(
   deps: RebuildDeps,
   unit: string,
   report: ReportProgress,
+  signal: AbortSignal | undefined,
   wait: () => Promise<T>,
 ): Promise<T> {
   const stop = new AbortController();
+  const following = signal ? AbortSignal.any([stop.signal, signal]) : stop.signal;
   const follower = (async () => {
-    for await (const line of deps.host.followUnitLog(unit, stop.signal)) {
-      if (stop.signal.aborted) break;
+    for await (const line of deps.host.followUnitLog(unit, following)) {
+      if (following.aborted) break;
       await report({ statusText: line });
     }
   })().catch((err: unknown) => deps.logger.warn('journal follow failed', { unit, error: String(err) }));

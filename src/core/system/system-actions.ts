@@ -12,12 +12,12 @@ type JobStartDeps = Pick<Deps, 'jobs' | 'clock' | 'pubsub' | 'instanceId' | 'bac
 
 /** Starts the `system.nixos.rebuild` job: `nixos-rebuild switch` through its systemd unit, followed to the end. */
 export async function startSystemRebuild(deps: JobStartDeps): Promise<Job> {
-  return startJob(deps, SYSTEM_JOBS.rebuild, (report) => followSystemRebuild(deps, report, REBUILD_UNIT));
+  return startJob(deps, SYSTEM_JOBS.rebuild, (report, job) => followSystemRebuild(deps, report, REBUILD_UNIT, job.signal));
 }
 
 /** Starts the `system.nixos.upgrade` job: the upgrade unit updates the flake inputs, then rebuilds. */
 export async function startSystemUpgrade(deps: JobStartDeps): Promise<Job> {
-  return startJob(deps, SYSTEM_JOBS.upgrade, (report) => followSystemRebuild(deps, report, UPGRADE_UNIT));
+  return startJob(deps, SYSTEM_JOBS.upgrade, (report, job) => followSystemRebuild(deps, report, UPGRADE_UNIT, job.signal));
 }
 
 /** Starts one of the NixOS units without following it; systemctl's exit code (legacy REST answers with it). */

@@ -28,20 +28,24 @@ export const LEGACY_SYSTEM_MESSAGES = {
   defaultTimezone: 'Europe/Uzhgorod',
 } as const;
 
+// Rebuilds, upgrades and garbage collection all change the system generation: one at a time.
 export const SYSTEM_JOBS = {
   rebuild: {
     typeId: 'system.nixos.rebuild',
     name: 'Rebuild system',
     description: 'Applying the new system configuration by building the new NixOS generation.',
+    resource: 'system',
   },
   upgrade: {
     typeId: 'system.nixos.upgrade',
     name: 'Upgrade system',
     description: 'Upgrading the system to the latest version.',
+    resource: 'system',
   },
   collectGarbage: {
     typeId: 'maintenance.collect_nix_garbage',
     name: 'Collect garbage',
     description: 'Cleaning up unused packages',
+    resource: 'system',
   },
 } as const;

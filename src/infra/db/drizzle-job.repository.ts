@@ -1,16 +1,18 @@
-import { and, eq, gt, gte, inArray, isNull, lte, notInArray, or } from 'drizzle-orm';
-import type { Job, JobStatus } from '../../core/jobs/job-types.js';
+import { and, eq, gt, gte, inArray, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
+import type { Job, JobCheckpoint, JobStatus } from '../../core/jobs/job-types.js';
 import type { InstanceRegistry, JobRepository } from '../../core/ports.js';
 import type { Db } from './database.js';
 import { apiInstances, jobs } from './schema.js';
 
 type JobRow = typeof jobs.$inferSelect;
 
-function toJob({ ownerId: _owner, expiresAt: _expires, ...row }: JobRow): Job {
+function toJob({ ownerId: _owner, expiresAt: _expires, checkpoint: _checkpoint, ...row }: JobRow): Job {
   return { ...row, status: row.status as JobStatus };
 }
 
 const UNFINISHED: JobStatus[] = ['CREATED', 'RUNNING'];
+// The predicate of jobs_unfinished_resource_idx, repeated so ON CONFLICT can name that index.
+const HOLDS_RESOURCE = sql`${jobs.status} in ('CREATED', 'RUNNING')`;
 
 export class DrizzleJobRepository implements JobRepository {
   constructor(private readonly db: Db) {}
@@ -19,13 +21,32 @@ export class DrizzleJobRepository implements JobRepository {
     return or(isNull(jobs.expiresAt), gt(jobs.expiresAt, now));
   }
 
-  async insert(job: Job, ownerId: string): Promise<void> {
-    await this.db.insert(jobs).values({ ...job, ownerId });
+  private unfinished(uid: string) {
+    return and(eq(jobs.uid, uid), inArray(jobs.status, UNFINISHED));
+  }
+
+  async insert(job: Job, ownerId: string): Promise<boolean> {
+    // Atomic with the check: the unique index decides, in this process or any other on the database.
+    const rows = await this.db
+      .insert(jobs)
+      .values({ ...job, ownerId })
+      .onConflictDoNothing({ target: jobs.resource, where: HOLDS_RESOURCE })
+      .returning({ uid: jobs.uid });
+    return rows.length === 1;
+  }
+
+  async findHolder(resource: string): Promise<Job | undefined> {
+    const [row] = await this.db.select().from(jobs).where(and(eq(jobs.resource, resource), inArray(jobs.status, UNFINISHED)));
+    return row && toJob(row);
   }
 
   async update(uid: string, patch: Partial<Job>, expiresAt: Date | null): Promise<Job | undefined> {
-    const [row] = await this.db.update(jobs).set({ ...patch, expiresAt }).where(eq(jobs.uid, uid)).returning();
+    const [row] = await this.db.update(jobs).set({ ...patch, expiresAt }).where(this.unfinished(uid)).returning();
     return row && toJob(row);
+  }
+
+  async saveCheckpoint(uid: string, checkpoint: JobCheckpoint | null): Promise<void> {
+    await this.db.update(jobs).set({ checkpoint }).where(this.unfinished(uid));
   }
 
   async get(uid: string, now: Date): Promise<Job | undefined> {
@@ -49,7 +70,7 @@ export class DrizzleJobRepository implements JobRepository {
     const alive = this.db.select({ id: apiInstances.id }).from(apiInstances).where(gte(apiInstances.heartbeatAt, aliveSince));
     const rows = await this.db
       .update(jobs)
-      .set({ ...failure, expiresAt })
+      .set({ ...failure, expiresAt, ...(failure.status === 'ERROR' ? { error: errorOrCheckpoint(failure.error ?? null) } : {}) })
       .where(
         and(
           inArray(jobs.status, UNFINISHED),
@@ -80,6 +101,11 @@ export class DrizzleInstanceRegistry implements InstanceRegistry {
   async remove(instanceId: string): Promise<void> {
     await this.db.delete(apiInstances).where(eq(apiInstances.id, instanceId));
   }
+}
+
+// A job that recorded where its work stands says so rather than the generic failure text.
+function errorOrCheckpoint(error: string | null) {
+  return sql`coalesce(${jobs.checkpoint} ->> 'interrupted', ${error})`;
 }
 
 // The column is a uuid: anything else cannot match, and must not become a database error.

@@ -1,4 +1,5 @@
-import { index, integer, pgTable, primaryKey, serial, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -25,22 +26,31 @@ export const newDeviceKey = pgTable('new_device_key', {
   expiresAt: at('expires_at').notNull(),
 });
 
-export const jobs = pgTable('jobs', {
-  uid: uuid('uid').primaryKey(),
-  typeId: text('type_id').notNull(),
-  name: text('name').notNull(),
-  description: text('description').notNull(),
-  status: text('status').notNull(),
-  statusText: text('status_text'),
-  progress: integer('progress'),
-  createdAt: at('created_at').notNull(),
-  updatedAt: at('updated_at').notNull(),
-  finishedAt: at('finished_at'),
-  error: text('error'),
-  result: text('result'),
-  ownerId: text('owner_id'),
-  expiresAt: at('expires_at'),
-});
+// At most one unfinished job per resource (`service:<id>`, `storage`, `system`): the partial unique index
+// is the lock, so two processes on one database cannot both start work on the same thing.
+export const jobs = pgTable(
+  'jobs',
+  {
+    uid: uuid('uid').primaryKey(),
+    typeId: text('type_id').notNull(),
+    name: text('name').notNull(),
+    description: text('description').notNull(),
+    status: text('status').notNull(),
+    statusText: text('status_text'),
+    progress: integer('progress'),
+    createdAt: at('created_at').notNull(),
+    updatedAt: at('updated_at').notNull(),
+    finishedAt: at('finished_at'),
+    error: text('error'),
+    result: text('result'),
+    ownerId: text('owner_id'),
+    expiresAt: at('expires_at'),
+    resource: text('resource'),
+    /** What the job has left where, kept current by the body: the next start reports it if the job dies. */
+    checkpoint: jsonb('checkpoint'),
+  },
+  (t) => [uniqueIndex('jobs_unfinished_resource_idx').on(t.resource).where(sql`${t.status} in ('CREATED', 'RUNNING')`)],
+);
 
 export const apiInstances = pgTable('api_instances', {
   id: text('id').primaryKey(),
