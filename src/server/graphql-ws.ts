@@ -1,34 +1,79 @@
 import type { IncomingMessage, Server } from 'node:http';
-import type { GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import type { Duplex } from 'node:stream';
+import { GraphQLError, type GraphQLSchema, specifiedRules, validate } from 'graphql';
+import type { Context } from 'graphql-ws';
+import { type Extra, useServer } from 'graphql-ws/use/ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { Caller } from '../core/auth/auth-types.js';
 import { authenticate, extractToken } from '../core/auth/device-tokens.js';
+import { revocationKey } from '../core/auth/token-revocation.js';
 import type { Deps } from '../core/ports.js';
 import type { GqlContext } from '../resolvers/context.js';
+import { PendingSockets } from './pending-sockets.js';
 import { tokenFromRequest } from './request-token.js';
+import { FORBIDDEN_CLOSE_CODE, SocketsByToken } from './sockets-by-token.js';
+import { subscriptionsOnlyRule } from './subscriptions-only.rule.js';
+import { createUpgradeGate } from './websocket-upgrade.js';
 
-type SocketExtra = { request: IncomingMessage; caller?: Caller };
+// The app's messages are a few hundred bytes; ws would otherwise buffer up to 100 MiB per message.
+// A larger frame closes the socket with 1009 as soon as its header announces the length.
+const MAX_MESSAGE_BYTES = 64 * 1024;
+// A socket that has not sent connection_init by then is closed (4408).
+const CONNECTION_INIT_TIMEOUT_MS = 3_000;
+// Sockets still waiting for connection_init, on the whole server and from one client address.
+const MAX_PENDING_SOCKETS = 64;
+const MAX_PENDING_SOCKETS_PER_ADDRESS = 8;
+// The app runs one or two subscriptions per socket; each running one holds a pub/sub queue.
+export const MAX_SUBSCRIPTIONS_PER_SOCKET = 16;
+// How long close() waits for clients to answer the 1001 before cutting them off.
+const CLOSE_GRACE_MS = 1_000;
+
+type SocketExtra = { caller?: Caller };
+type SocketContext = Context<Record<string, unknown> | undefined, Extra & Partial<SocketExtra>>;
+
+const validationRules = [...specifiedRules, subscriptionsOnlyRule];
 
 /**
  * GraphQL subscriptions over WebSocket (graphql-transport-ws) on the HTTP server's /graphql.
- * The token comes from the upgrade request (header or ?token=) or the connection_init payload's
- * Authorization; without a valid one the socket is closed with 4403 Forbidden.
+ * The token comes from the upgrade request (header or ?token=, refused with 401 there when invalid)
+ * or the connection_init payload's Authorization; without a valid one the socket is closed with 4403.
+ * A socket closes with 4403 as soon as its token is revoked in any process, and its caller is
+ * checked again before each operation.
  */
 export function attachGraphqlWebSocket(server: Server, schema: GraphQLSchema, deps: Deps) {
-  const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const pending = new PendingSockets(MAX_PENDING_SOCKETS, MAX_PENDING_SOCKETS_PER_ADDRESS);
+  const openSockets = new SocketsByToken();
+  const stopFollowingRevocations = openSockets.followRevocations(deps.pubsub);
+
   const handle = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema,
+      connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
+      validate: (s, document) => validate(s, document, validationRules),
       onConnect: async (ctx) => {
-        const { request } = ctx.extra;
-        const fromPayload = ctx.connectionParams?.Authorization ?? ctx.connectionParams?.authorization;
-        const token =
-          tokenFromRequest(request.headers, request.url) ?? extractToken(typeof fromPayload === 'string' ? fromPayload : undefined);
+        pending.release(ctx.extra.request);
+        const token = socketToken(ctx);
+        if (!token) return false;
+        // Registered before the lookup, so a revocation announced meanwhile still finds the socket.
+        openSockets.add(revocationKey(token), ctx.extra.socket);
         const caller = await authenticate(deps, token);
         if (!caller) return false;
         ctx.extra.caller = caller;
         return true;
+      },
+      onSubscribe: async (ctx) => {
+        // Counted before any await, so in arrival order: graphql-ws has already registered this
+        // operation among the socket's running ones.
+        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_SOCKET) {
+          return [new GraphQLError(`Too many subscriptions on this socket: at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} may run at once`)];
+        }
+        const caller = ctx.extra.caller && (await authenticate(deps, ctx.extra.caller.token));
+        if (!caller) {
+          ctx.extra.socket.close(FORBIDDEN_CLOSE_CODE, 'Forbidden');
+          return [new GraphQLError('Forbidden')];
+        }
+        return undefined;
       },
       context: (ctx, _id, payload): GqlContext => ({
         deps,
@@ -39,10 +84,53 @@ export function attachGraphqlWebSocket(server: Server, schema: GraphQLSchema, de
     },
     wsServer,
   );
+
+  const gate = createUpgradeGate({
+    path: '/graphql',
+    wsServer,
+    pending,
+    deps,
+    onSocket: (socket, request) => {
+      wsServer.emit('connection', socket, request);
+      quietProtocolErrors(socket, deps);
+    },
+  });
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => void gate.admit(request, socket, head);
+  server.on('upgrade', onUpgrade);
+
   return {
+    /** Refuses new sockets, closes open ones with 1001 (going away) and waits briefly for them to go. */
     async close() {
-      await handle.dispose();
-      await new Promise<void>((resolve) => wsServer.close(() => resolve()));
+      gate.shut();
+      server.off('upgrade', onUpgrade);
+      await stopFollowingRevocations();
+      const open = [...wsServer.clients];
+      await handle.dispose(); // sends 1001 to every client
+      await closedWithin(open, CLOSE_GRACE_MS);
     },
   };
+}
+
+/** The token a socket presents: the upgrade request's, else the connection_init payload's Authorization. */
+function socketToken(ctx: SocketContext): string | undefined {
+  const { request } = ctx.extra;
+  const fromPayload = ctx.connectionParams?.Authorization ?? ctx.connectionParams?.authorization;
+  return tokenFromRequest(request.headers, request.url) ?? extractToken(typeof fromPayload === 'string' ? fromPayload : undefined);
+}
+
+/**
+ * ws already closes the socket with the right code on a protocol error (1009 for an oversized
+ * message); graphql-ws would also print each one with its stack on stderr, which a client could flood.
+ */
+function quietProtocolErrors(socket: WebSocket, deps: Pick<Deps, 'logger'>): void {
+  socket.removeAllListeners('error');
+  socket.on('error', (err) => deps.logger.info('WebSocket protocol error; socket closed', { error: err.message }));
+}
+
+async function closedWithin(sockets: WebSocket[], ms: number): Promise<void> {
+  const closed = sockets.map((s) => (s.readyState === s.CLOSED ? undefined : new Promise((r) => s.once('close', r))));
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(closed), new Promise((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
+  for (const socket of sockets) if (socket.readyState !== socket.CLOSED) socket.terminate();
 }

@@ -300,19 +300,18 @@ describe('deprecated root-level twins', () => {
   });
 });
 
-it('over WebSocket, too, an explicit [] in the variables means "no groups" and an omitted field the default', async () => {
+it('over WebSocket a mutation is refused (it belongs on HTTP POST /graphql) and creates no user', async () => {
   const client = createClient({ url: server.wsUrl, webSocketImpl: WebSocket, connectionParams: { Authorization: `Bearer ${server.token}` }, lazy: true });
-  const run = (user: Record<string, unknown>) =>
-    new Promise<any>((resolve, reject) => {
-      let result: unknown;
-      client.subscribe(
-        { query: 'mutation($u: UserMutationInput!) { users { createUser(user: $u) { code user { directmemberof } } } }', variables: { u: user } },
-        { next: (m) => (result = m), error: reject, complete: () => resolve(result) },
-      );
-    });
+  const refusal = new Promise<unknown>((resolve, reject) => {
+    client.subscribe(
+      { query: 'mutation($u: UserMutationInput!) { users { createUser(user: $u) { code } } }', variables: { u: { username: 'ws_user' } } },
+      { next: () => reject(new Error('the mutation ran')), error: resolve, complete: () => reject(new Error('completed')) },
+    );
+  });
   try {
-    expect((await run({ username: 'ws_empty', directmemberof: [] })).data.users.createUser).toEqual({ code: 201, user: { directmemberof: [] } });
-    expect((await run({ username: 'ws_default' })).data.users.createUser).toEqual({ code: 201, user: { directmemberof: ['sp.full_users'] } });
+    expect(await refusal).toEqual([expect.objectContaining({ message: expect.stringContaining('HTTP POST /graphql') })]);
+    const res = await call('{ users { getUser(username: "ws_user") { username } } }');
+    expect(res.body.data.users.getUser).toBeNull();
   } finally {
     await client.dispose();
   }

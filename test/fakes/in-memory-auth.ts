@@ -1,7 +1,8 @@
 import type { DeviceToken, NewDeviceKey, RecoveryKey } from '../../src/core/auth/auth-types.js';
 import type { AuthKeyRepository, Deps, TokenRepository } from '../../src/core/ports.js';
 import { MemoryAttemptLimiter } from '../../src/infra/runtime/attempt-limiter.js';
-import { FixedClock } from './fake-deps.js';
+import { InMemoryPubSub } from '../../src/infra/pubsub/in-memory.pubsub.js';
+import { FixedClock, silentLogger } from './fake-deps.js';
 
 export class InMemoryTokenRepository implements TokenRepository {
   readonly rows: (DeviceToken & { tokenHash: string })[] = [];
@@ -31,8 +32,7 @@ export class InMemoryTokenRepository implements TokenRepository {
   }
   async deleteByName(name: string) {
     const index = this.rows.findIndex((r) => r.name === name);
-    if (index >= 0) this.rows.splice(index, 1);
-    return index >= 0;
+    return index >= 0 ? this.rows.splice(index, 1)[0]!.tokenHash : undefined;
   }
 }
 
@@ -69,7 +69,7 @@ export class InMemoryAuthKeyRepository implements AuthKeyRepository {
   }
 }
 
-export type AuthDeps = Pick<Deps, 'tokens' | 'authKeys' | 'clock' | 'attempts'> & {
+export type AuthDeps = Pick<Deps, 'tokens' | 'authKeys' | 'clock' | 'attempts' | 'pubsub' | 'logger'> & {
   tokens: InMemoryTokenRepository;
   authKeys: InMemoryAuthKeyRepository;
   clock: FixedClock;
@@ -81,5 +81,7 @@ export function makeAuthDeps(maxFailures = 1000): AuthDeps {
     authKeys: new InMemoryAuthKeyRepository(),
     clock: new FixedClock(new Date('2026-01-10T10:00:00Z')),
     attempts: new MemoryAttemptLimiter(maxFailures, 60),
+    pubsub: new InMemoryPubSub(),
+    logger: silentLogger,
   };
 }

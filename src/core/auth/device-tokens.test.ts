@@ -87,6 +87,19 @@ describe('refreshDeviceToken', () => {
     expect((await authenticate(deps, fresh))?.device).toEqual({ name: 'laptop', createdAt: new Date('2026-01-10T10:00:00Z') });
   });
 
+  it('announces the old token\'s digest as revoked, never a token', async () => {
+    const deps = makeAuthDeps();
+    const { token } = await createDeviceToken(deps, 'laptop');
+    const revocations = deps.pubsub.subscribe('tokenRevoked');
+
+    const fresh = await refreshDeviceToken(deps, token);
+
+    const announced = (await revocations.next()).value;
+    expect(announced).toEqual({ tokenHash: hashSecret(token) });
+    expect(JSON.stringify(announced)).not.toContain(token);
+    expect(JSON.stringify(announced)).not.toContain(fresh);
+  });
+
   it('rejects an unknown token with TOKEN_NOT_FOUND', async () => {
     await expect(refreshDeviceToken(makeAuthDeps(), 'gone')).rejects.toMatchObject({
       code: 'TOKEN_NOT_FOUND',
@@ -114,6 +127,19 @@ describe('deleteDeviceToken', () => {
 
     expect(deps.tokens.rows.map((r) => r.name)).toEqual(['me']);
     await expect(deleteDeviceToken(deps, caller, 'old')).rejects.toMatchObject({ code: 'TOKEN_NOT_FOUND', status: 404 });
+  });
+});
+
+describe('deleteDeviceToken revocation', () => {
+  it('announces the deleted token\'s digest as revoked', async () => {
+    const deps = makeAuthDeps();
+    const caller = (await authenticate(deps, (await createDeviceToken(deps, 'me')).token))!;
+    const old = await createDeviceToken(deps, 'old');
+    const revocations = deps.pubsub.subscribe('tokenRevoked');
+
+    await deleteDeviceToken(deps, caller, 'old');
+
+    expect((await revocations.next()).value).toEqual({ tokenHash: hashSecret(old.token) });
   });
 });
 

@@ -4,6 +4,7 @@ import { AUTH_MESSAGES } from './auth-messages.js';
 import type { Caller, DeviceInfo, DeviceToken } from './auth-types.js';
 import { sanitizeDeviceName, withRandomDigit } from './device-name.js';
 import { generateDeviceToken, hashSecret } from './secrets.js';
+import { announceRevocation } from './token-revocation.js';
 
 const MAX_NAME_ATTEMPTS = 64;
 
@@ -45,26 +46,26 @@ export async function listDevices(deps: Pick<Deps, 'tokens'>, caller: Caller): P
   return devices.map((d: DeviceToken) => ({ ...d, isCaller: d.name === caller.device.name }));
 }
 
-/** Replaces the caller's token with a new one for the same device (creation date kept). */
-export async function refreshDeviceToken(deps: Pick<Deps, 'tokens'>, callerToken: string): Promise<string> {
+type RevokingDeps = Pick<Deps, 'tokens' | 'pubsub' | 'logger'>;
+
+/** Replaces the caller's token with a new one for the same device (creation date kept); the old one is revoked. */
+export async function refreshDeviceToken(deps: RevokingDeps, callerToken: string): Promise<string> {
   const fresh = generateDeviceToken();
-  const replaced = await deps.tokens.replaceHash(hashSecret(callerToken), hashSecret(fresh));
+  const oldHash = hashSecret(callerToken);
+  const replaced = await deps.tokens.replaceHash(oldHash, hashSecret(fresh));
   if (!replaced) throw new CoreError('TOKEN_NOT_FOUND', AUTH_MESSAGES.tokenNotFound);
+  await announceRevocation(deps, oldHash);
   return fresh;
 }
 
-/** Removes another device's token by name; the caller cannot remove its own. */
-export async function deleteDeviceToken(
-  deps: Pick<Deps, 'tokens'>,
-  caller: Caller,
-  name: string,
-): Promise<void> {
+/** Removes another device's token by name and revokes it; the caller cannot remove its own. */
+export async function deleteDeviceToken(deps: RevokingDeps, caller: Caller, name: string): Promise<void> {
   if (name === caller.device.name) {
     throw new CoreError('CANNOT_DELETE_CALLER_TOKEN', AUTH_MESSAGES.cannotDeleteCallerToken);
   }
-  if (!(await deps.tokens.deleteByName(name))) {
-    throw new CoreError('TOKEN_NOT_FOUND', AUTH_MESSAGES.tokenNotFound);
-  }
+  const deletedHash = await deps.tokens.deleteByName(name);
+  if (!deletedHash) throw new CoreError('TOKEN_NOT_FOUND', AUTH_MESSAGES.tokenNotFound);
+  await announceRevocation(deps, deletedHash);
 }
 
 /** On a fresh install: creates the `initial` device token; undefined when any token exists. */

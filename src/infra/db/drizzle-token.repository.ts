@@ -42,8 +42,11 @@ export class DrizzleTokenRepository implements TokenRepository {
     return rows.length === 1;
   }
 
-  async deleteByName(name: string): Promise<boolean> {
-    const rows = await this.db.delete(deviceTokens).where(eq(deviceTokens.name, name)).returning({ id: deviceTokens.id });
-    return rows.length > 0;
+  async deleteByName(name: string): Promise<string | undefined> {
+    const [row] = await this.db
+      .delete(deviceTokens)
+      .where(eq(deviceTokens.name, name))
+      .returning({ tokenHash: deviceTokens.tokenHash });
+    return row?.tokenHash;
   }
 }
