@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { isCleanAbsolutePath } from './core/host/host-names.js';
 
 export type HostKind = 'nixos' | 'simulated';
 
@@ -51,7 +52,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authFailureWindowSeconds: integer(env, 'SP_AUTH_FAILURE_WINDOW', 900, 1),
     userdataPath: env.SP_USERDATA_PATH ? resolve(env.SP_USERDATA_PATH) : onHost('/etc/nixos/userdata.json', 'userdata.json'),
     secretsPath: env.SP_SECRETS_PATH ? resolve(env.SP_SECRETS_PATH) : onHost('/etc/selfprivacy/secrets.json', 'secrets.json'),
-    modulesDir: env.SP_MODULES_DIR ? resolve(env.SP_MODULES_DIR) : onHost('/etc/sp-modules', 'sp-modules'),
+    modulesDir: env.SP_MODULES_DIR ? cleanFolder('SP_MODULES_DIR', env.SP_MODULES_DIR) : onHost('/etc/sp-modules', 'sp-modules'),
     nixosConfigDir: env.SP_NIXOS_CONFIG_DIR ? resolve(env.SP_NIXOS_CONFIG_DIR) : '/etc/nixos',
     publicUrl: publicUrl(env.SP_PUBLIC_URL),
   };
@@ -61,6 +62,14 @@ function hostKind(value: string | undefined): HostKind {
   if (!value) return existsSync('/etc/NIXOS') ? 'nixos' : 'simulated';
   if (value === 'nixos' || value === 'simulated') return value;
   throw new ConfigError(`SP_HOST must be "nixos" or "simulated", not "${value}"`);
+}
+
+// Service definitions come from this folder: it is taken exactly as written, never resolved into another one.
+function cleanFolder(name: string, value: string): string {
+  if (!isCleanAbsolutePath(value)) {
+    throw new ConfigError(`${name} must be an absolute, normalised folder path (no "." or ".." segments, no "//", no trailing "/"), not "${value}"`);
+  }
+  return value;
 }
 
 function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {

@@ -38,7 +38,7 @@ describe('loadConfig: host files and public URL', () => {
       SP_HOST: 'nixos',
       SP_USERDATA_PATH: '/etc/nixos/userdata/userdata.json',
       SP_SECRETS_PATH: 'relative/secrets.json',
-      SP_MODULES_DIR: '/run/current-system/sw/share/sp-modules/',
+      SP_MODULES_DIR: '/run/current-system/sw/share/sp-modules',
       SP_NIXOS_CONFIG_DIR: 'checkout',
     });
     expect(config).toMatchObject({
@@ -47,6 +47,13 @@ describe('loadConfig: host files and public URL', () => {
       modulesDir: '/run/current-system/sw/share/sp-modules',
       nixosConfigDir: resolve('checkout'),
     });
+  });
+
+  it('refuses an SP_MODULES_DIR that is relative, not normalised or the root folder', () => {
+    for (const value of ['sp-modules', './sp-modules', '/etc/sp-modules/', '/etc//sp-modules', '/etc/../sp-modules', '/etc/./sp-modules', '/']) {
+      expect(() => loadConfig({ SP_HOST: 'nixos', SP_MODULES_DIR: value }), value).toThrow(ConfigError);
+      expect(() => loadConfig({ SP_HOST: 'nixos', SP_MODULES_DIR: value }), value).toThrow(`SP_MODULES_DIR must be an absolute, normalised folder path`);
+    }
   });
 
   it('treats empty variables as unset', () => {

@@ -36,6 +36,26 @@ describe('FileServiceDefinitions', () => {
     expect(lines[1]).toMatch(/^skipping invalid service definition .*no-options.*meta and options are required/);
   });
 
+  it('refuses, with a log line each, definitions whose folders, units or accounts the host would misread', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sp-modules-'));
+    const meta = (id: string, extra: Record<string, unknown>) => JSON.stringify({ meta: { id, name: id, systemdServices: [`${id}.service`], ...extra }, options: {} });
+    writeFileSync(join(dir, 'hedgedoc'), meta('hedgedoc', { folders: ['/var/lib/hedgedoc'] }));
+    writeFileSync(join(dir, 'climber'), meta('climber', { folders: ['/var/lib/../../etc'] }));
+    writeFileSync(join(dir, 'root-folder'), meta('root-folder', { ownedFolders: [{ path: '/', owner: 'root', group: 'root' }] }));
+    writeFileSync(join(dir, 'trailing'), meta('trailing', { folders: ['/var/lib/trailing/'] }));
+    writeFileSync(join(dir, 'option-unit'), meta('option-unit', { systemdServices: ['--now.service'] }));
+    writeFileSync(join(dir, 'two-owners'), meta('two-owners', { folders: ['/var/lib/two'], user: 'root:root' }));
+    const { logger, lines } = recordingLogger();
+
+    const services = await loadServiceDefinitions({ serviceDefinitions: new FileServiceDefinitions(dir, join(dir, 'flake.nix'), logger), logger });
+
+    expect(services.map((s) => s.id)).toContain('hedgedoc');
+    for (const id of ['climber', 'root-folder', 'trailing', 'option-unit', 'two-owners']) {
+      expect(services.map((s) => s.id)).not.toContain(id);
+      expect(lines.filter((l) => l.startsWith('skipping invalid service definition') && l.includes(join(dir, id)))).toHaveLength(1);
+    }
+  });
+
   it('parses each version of a file once: a broken file warns once, an edited file is read again', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sp-modules-'));
     writeFileSync(join(dir, 'broken-json'), '{ "meta": ');

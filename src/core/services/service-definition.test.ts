@@ -25,6 +25,34 @@ describe('parseServiceDefinition', () => {
     expect(parseServiceDefinition(minimal({ folders: ['/x'], user: 'u' })).folders[0]).toEqual({ path: '/x', owner: 'u', group: 'u' });
   });
 
+  it('refuses a folder that is not an absolute, normalised path with a last segment', () => {
+    for (const path of ['var/lib/demo', '/', '//', '/var/lib/../..', '/var/lib/demo/..', '/var/./lib', '/var//lib/demo', '/var/lib/demo/', '', '/var/lib/demo\n/etc']) {
+      expect(() => parseServiceDefinition(minimal({ folders: [path] })), path).toThrow(InvalidDefinitionError);
+      expect(() => parseServiceDefinition(minimal({ ownedFolders: [{ path, owner: 'demo', group: 'demo' }] })), path).toThrow('must be an absolute, normalised path below /');
+    }
+    expect(parseServiceDefinition(minimal({ folders: ['/var/lib/demo-2.0_x'] })).folders[0]!.path).toBe('/var/lib/demo-2.0_x');
+  });
+
+  it('refuses unit names outside the systemd charset or without a known suffix', () => {
+    for (const unit of ['demo', '-rf.service', 'demo.service;reboot', 'demo service.service', 'demo.servicex', '../demo.service', 'a/b.service', '', `${'a'.repeat(250)}.service`]) {
+      expect(() => parseServiceDefinition(minimal({ systemdServices: [unit] })), unit).toThrow(`systemd unit ${JSON.stringify(unit)} is not a valid unit name`);
+    }
+    const units = ['demo.service', 'demo@instance.service', 'phpfpm-nextcloud.service', 'demo.socket', 'demo.timer', 'demo-data.mount', 'sp_x:y.target'];
+    expect(parseServiceDefinition(minimal({ systemdServices: units })).units).toEqual(units);
+  });
+
+  it('refuses user and group names that are not unix account names', () => {
+    for (const name of ['root:wheel', '-demo', '.demo', 'de mo', 'demo\n', '', 'a'.repeat(33), 'dé']) {
+      expect(() => parseServiceDefinition(minimal({ user: name })), name).toThrow(InvalidDefinitionError);
+      expect(() => parseServiceDefinition(minimal({ group: name })), name).toThrow('is not a valid user or group name');
+      expect(() => parseServiceDefinition(minimal({ ownedFolders: [{ path: '/var/lib/x', owner: name, group: 'x' }] })), name).toThrow(InvalidDefinitionError);
+    }
+    expect(() => parseServiceDefinition(minimal({ id: 'x:y', folders: ['/var/lib/x'] }))).toThrow('owner "x:y" is not a valid user or group name');
+    expect(parseServiceDefinition(minimal({ folders: ['/var/vmail'], user: 'virtualMail', group: 'virtual_mail-2' })).folders[0]).toEqual({
+      path: '/var/vmail', owner: 'virtualMail', group: 'virtual_mail-2',
+    });
+  });
+
   it('keeps config items, drops internal and meta-less options, maps support levels', () => {
     const parsed = parseServiceDefinition(
       minimal({ supportLevel: 'experimental' }, {

@@ -1,3 +1,4 @@
+import { isAccountName, isCleanAbsolutePath, isUnitName } from '../host/host-names.js';
 import type { ConfigOption, License, OwnedFolder, ServiceDefinition, SupportLevel } from './service-types.js';
 
 // Reads a templated service definition (the §9.3 JSON: `meta` + `options`) into a ServiceDefinition.
@@ -72,7 +73,27 @@ function ownedFolder(value: unknown): OwnedFolder {
   if (!isObject(value) || typeof value.path !== 'string' || typeof value.owner !== 'string' || typeof value.group !== 'string') {
     fail('meta.ownedFolders entries must be {path, owner, group}');
   }
-  return { path: value.path, owner: value.owner, group: value.group };
+  return dataFolder(value.path, value.owner, value.group);
+}
+
+// The API moves, chowns and bind-mounts these folders as root: only clean absolute paths and plain names.
+function dataFolder(path: string, owner: string, group: string): OwnedFolder {
+  if (!isCleanAbsolutePath(path)) fail(`folder ${JSON.stringify(path)} must be an absolute, normalised path below /`);
+  accountName(owner, 'owner');
+  accountName(group, 'group');
+  return { path, owner, group };
+}
+
+function accountName(name: string, what: string): string {
+  if (!isAccountName(name)) fail(`${what} ${JSON.stringify(name)} is not a valid user or group name`);
+  return name;
+}
+
+function unitNames(value: unknown): string[] {
+  const units = strings(value, 'meta.systemdServices');
+  const bad = units.find((unit) => !isUnitName(unit));
+  if (bad !== undefined) fail(`systemd unit ${JSON.stringify(bad)} is not a valid unit name`);
+  return units;
 }
 
 function finite(value: unknown, what: string): number | null {
@@ -138,6 +159,9 @@ export function parseServiceDefinition(document: unknown): ServiceDefinition {
   if (!Array.isArray(meta.systemdServices)) fail('meta.systemdServices is required');
   const user = text(meta, 'user', id);
   const group = text(meta, 'group', user);
+  // named ones must be sane; the defaults (from the id) are checked where a folder uses them
+  if (meta.user !== undefined && meta.user !== null) accountName(user, 'user');
+  if (meta.group !== undefined && meta.group !== null) accountName(group, 'group');
   const parsed = Object.entries(document.options).map(([name, option]) => configOption(name, option));
   const hasLocationOption = parsed.includes('location');
   const isMovable = flag(meta, 'isMovable', false);
@@ -158,9 +182,9 @@ export function parseServiceDefinition(document: unknown): ServiceDefinition {
     isRequired: flag(meta, 'isRequired', false),
     canBeBackedUp: flag(meta, 'canBeBackedUp', true),
     backupDescription: text(meta, 'backupDescription', 'No backup description found!'),
-    units: strings(meta.systemdServices, 'meta.systemdServices'),
+    units: unitNames(meta.systemdServices),
     folders: [
-      ...strings(meta.folders, 'meta.folders').map((path) => ({ path, owner: user, group })),
+      ...strings(meta.folders, 'meta.folders').map((path) => dataFolder(path, user, group)),
       ...ownedFolders.map(ownedFolder),
     ],
     license: licenses.map(license),
