@@ -4,6 +4,9 @@ import { loadConfig } from './config.js';
 import { createDeviceToken } from './core/auth/device-tokens.js';
 import type { Logger } from './core/ports.js';
 import { naiveLocalIso } from './core/time/iso-format.js';
+import { makeOwnerOnly, restrictNewFilesToOwner } from './infra/files/owner-only.js';
+
+restrictNewFilesToOwner(); // first of all: loading the modules above writes nothing
 
 const USAGE = `Usage:
   npm run --silent cli -- tokens create --name NAME   print a new device token (only the token)
@@ -28,7 +31,9 @@ async function main(argv: string[]): Promise<number> {
     console.error('tokens create needs --name NAME');
     return 2;
   }
-  const runtime = await openRuntime(loadConfig(), stderrLogger, { maintenance: false });
+  const config = loadConfig();
+  const runtime = await openRuntime(config, stderrLogger, { maintenance: false });
+  await makeOwnerOnly(config.dataDir); // what an older version, or the database's initialisation, left open
   try {
     if (command === 'create') {
       const { token } = await createDeviceToken(runtime.deps, values.name!);

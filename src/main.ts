@@ -1,5 +1,8 @@
 import { loadConfig } from './config.js';
+import { restrictNewFilesToOwner } from './infra/files/owner-only.js';
 import { startServer } from './server/start-server.js';
+
+restrictNewFilesToOwner(); // first of all: loading the modules above writes nothing
 
 try {
   const server = await startServer(loadConfig());

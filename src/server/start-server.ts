@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { openRuntime, type Runtime } from '../compose.js';
 import { ensureInitialToken } from '../core/auth/device-tokens.js';
+import { makeOwnerOnly } from '../infra/files/owner-only.js';
 import { createPino, toLogger } from '../infra/runtime/pino-logger.js';
 import { buildApiSchema } from '../resolvers/build-schema.js';
 import { createApp } from './create-app.js';
@@ -23,6 +24,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const logger = toLogger(pino);
   const runtime = await openRuntime(config, logger, { maintenance: true });
   const { deps } = runtime;
+  // Before serving: what an older version left open, and the files the embedded database's initialisation
+  // writes world-writable whatever the umask.
+  const opened = await makeOwnerOnly(config.dataDir);
+  if (opened > 0) logger.info('made entries of DATA_DIR owner-only', { dataDir: config.dataDir, entries: opened });
   const initial = await ensureInitialToken(deps);
   if (initial) {
     const file = join(config.dataDir, 'initial-token');

@@ -34,7 +34,7 @@ export class SimulatedHost implements Host {
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
-    this.store = new JsonFileStore(stateFile, { initial: sampleHostState });
+    this.store = new JsonFileStore(stateFile, { initial: sampleHostState, mode: 0o600 });
     this.journal = new SimulatedJournal(() => clock.now());
   }
 
