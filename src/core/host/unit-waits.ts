@@ -20,8 +20,14 @@ export async function waitForUnitStates(
   const remaining = () => Math.max(0, deadline - deps.clock.now().getTime());
   for (;;) {
     signal?.throwIfAborted();
-    const current = await settleWithin(deps.host.unitStates(units, signal), remaining(), TIMED_OUT, signal);
-    if (current === TIMED_OUT) return undefined;
+    // a query still running at the deadline is abandoned and its process killed
+    const poll = new AbortController();
+    const pollSignal = signal ? AbortSignal.any([signal, poll.signal]) : poll.signal;
+    const current = await settleWithin(deps.host.unitStates(units, pollSignal), remaining(), TIMED_OUT, signal);
+    if (current === TIMED_OUT) {
+      poll.abort(new Error('the wait for systemd units reached its deadline'));
+      return undefined;
+    }
     const reached = new Map(units.map((unit) => [unit, current.get(unit)?.activeState ?? 'inactive']));
     if ([...reached.values()].every((state) => states.includes(state))) return reached;
     if (remaining() === 0) return undefined;
