@@ -4,10 +4,11 @@ import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { RequestHandler } from 'express';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { authenticate } from '../core/auth/device-tokens.js';
 import type { Deps } from '../core/ports.js';
 import type { GqlContext } from '../resolvers/context.js';
+import { asksForIntrospection, costLimitRule, limitedParseOptions } from './graphql-limits.js';
 import { tokenFromRequest } from './request-token.js';
 
 /**
@@ -30,12 +31,30 @@ const variableErrorsAsExecutionErrors: ApolloServerPlugin<GqlContext> = {
   },
 };
 
+/** The schema is described to authenticated callers only (Apollo's own switch is all or nothing). */
+const introspectionForCallersOnly: ApolloServerPlugin<GqlContext> = {
+  async requestDidStart() {
+    return {
+      async didResolveOperation({ contextValue, document }) {
+        if (contextValue.caller || !asksForIntrospection(document)) return;
+        throw new GraphQLError('Introspection is available to authenticated callers only.', {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+        });
+      },
+    };
+  },
+};
+
 /** Apollo Server on POST /graphql; the caller is resolved once per request from its token. */
 export async function createGraphqlHttp(server: Server, schema: GraphQLSchema, deps: Deps) {
   const apollo = new ApolloServer<GqlContext>({
     schema,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), variableErrorsAsExecutionErrors],
+    // limits checked before execution (graphql-limits.ts); introspection gated per caller below
+    parseOptions: limitedParseOptions,
+    validationRules: [costLimitRule],
+    introspection: true,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), variableErrorsAsExecutionErrors, introspectionForCallersOnly],
     formatError(formatted, error) {
       if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
       deps.logger.error('graphql resolver failed', { error: error instanceof Error ? error.stack : String(error) });
