@@ -1,5 +1,6 @@
 import type { DeviceToken, NewDeviceKey, RecoveryKey } from './auth/auth-types.js';
 import type { Host } from './host/host-types.js';
+import type { JobListFeed } from './jobs/job-list-feed.js';
 import type { Job, JobChange } from './jobs/job-types.js';
 import type { ServiceMonitor } from './services/service-monitor.js';
 import type { Secrets, UserData } from './userdata/userdata-types.js';
@@ -26,7 +27,10 @@ export interface Topics {
 
 export interface PubSub {
   publish<K extends keyof Topics>(topic: K, payload: Topics[K]): Promise<void>;
-  /** Delivers every payload published after the call, in publish order, until the iterator is returned. */
+  /**
+   * Delivers every payload published after the call, in publish order, until the iterator is
+   * returned. Each subscriber's queue is bounded: one that stops reading loses the oldest payloads.
+   */
   subscribe<K extends keyof Topics>(topic: K): AsyncIterableIterator<Topics[K]>;
 }
 
@@ -186,6 +190,8 @@ export interface Deps {
   serviceDefinitions: ServiceDefinitionSource;
   /** Short-lived memory of unit states and folder sizes (see ServiceMonitor). */
   serviceMonitor: ServiceMonitor;
+  /** The job list after each change, one query per change shared by every jobUpdates subscriber. */
+  jobFeed: JobListFeed;
   /** Identifies this process among those sharing the database. */
   instanceId: string;
 }

@@ -10,6 +10,7 @@ import { DrizzleInstanceRegistry, DrizzleJobRepository } from '../../src/infra/d
 import { DrizzleTokenRepository } from '../../src/infra/db/drizzle-token.repository.js';
 import { deviceTokens } from '../../src/infra/db/schema.js';
 import { InMemoryPubSub } from '../../src/infra/pubsub/in-memory.pubsub.js';
+import { JobListFeed } from '../../src/core/jobs/job-list-feed.js';
 import { MemoryAttemptLimiter } from '../../src/infra/runtime/attempt-limiter.js';
 import { InProcessBackgroundWork } from '../../src/infra/runtime/background-work.js';
 import { FixedClock, idleMachinePorts, silentLogger } from '../fakes/fake-deps.js';
@@ -23,19 +24,22 @@ describe.each(BACKENDS)('persistence on $name', (backend) => {
   beforeEach(async () => {
     database = await backend.open();
     clock = new FixedClock(new Date('2026-05-01T12:00:00Z'));
+    const pubsub = new InMemoryPubSub();
+    const jobs = new DrizzleJobRepository(database.db);
     deps = {
       clock,
       logger: silentLogger,
-      pubsub: new InMemoryPubSub(),
+      pubsub,
       tokens: new DrizzleTokenRepository(database.db),
       authKeys: new DrizzleAuthKeyRepository(database.db),
-      jobs: new DrizzleJobRepository(database.db),
+      jobs,
       instances: new DrizzleInstanceRegistry(database.db),
       attempts: new MemoryAttemptLimiter(1000, 60),
       database: { ping: async () => {} },
       background: new InProcessBackgroundWork(silentLogger),
       ...(await idleMachinePorts()),
       instanceId: 'instance-a',
+      jobFeed: new JobListFeed({ jobs, clock, pubsub, logger: silentLogger }),
     };
   });
   afterEach(async () => {

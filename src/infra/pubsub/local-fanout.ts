@@ -1,18 +1,31 @@
 import type { Topics } from '../../core/ports.js';
 
-/** An unbounded queue read by one async iterator; `close` ends it. */
+// Payloads one subscriber may have waiting. Every consumer reads promptly (the job feed, socket
+// revocation, job cancellation); one that falls this far behind loses the oldest payloads.
+export const MAX_QUEUED_PER_SUBSCRIBER = 1000;
+
+/** A queue read by one async iterator, holding at most `capacity` payloads (the oldest go first); `close` ends it. */
 class Subscription<T> implements AsyncIterableIterator<T> {
   private readonly buffered: T[] = [];
   private readonly waiting: ((result: IteratorResult<T>) => void)[] = [];
   private closed = false;
 
-  constructor(private readonly onClose: () => void) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly onClose: () => void,
+  ) {}
 
   push(value: T): void {
     if (this.closed) return;
     const waiter = this.waiting.shift();
-    if (waiter) waiter({ done: false, value });
-    else this.buffered.push(value);
+    if (waiter) return waiter({ done: false, value });
+    if (this.buffered.length >= this.capacity) this.buffered.shift();
+    this.buffered.push(value);
+  }
+
+  /** Payloads waiting to be read. */
+  get queued(): number {
+    return this.buffered.length;
   }
 
   next(): Promise<IteratorResult<T>> {
@@ -39,14 +52,16 @@ class Subscription<T> implements AsyncIterableIterator<T> {
   }
 }
 
-/** Hands each delivered payload to every current subscriber of its topic, in delivery order. */
+/** Hands each delivered payload to every current subscriber of its topic, in delivery order, through bounded queues. */
 export class LocalFanout {
   private readonly subscribers = new Map<keyof Topics, Set<Subscription<unknown>>>();
 
-  subscribe<K extends keyof Topics>(topic: K): AsyncIterableIterator<Topics[K]> {
+  constructor(private readonly capacity = MAX_QUEUED_PER_SUBSCRIBER) {}
+
+  subscribe<K extends keyof Topics>(topic: K): AsyncIterableIterator<Topics[K]> & { readonly queued: number } {
     const set = this.subscribers.get(topic) ?? new Set();
     this.subscribers.set(topic, set);
-    const subscription: Subscription<Topics[K]> = new Subscription(() => set.delete(subscription as Subscription<unknown>));
+    const subscription: Subscription<Topics[K]> = new Subscription(this.capacity, () => set.delete(subscription as Subscription<unknown>));
     set.add(subscription as Subscription<unknown>);
     return subscription;
   }
