@@ -3,7 +3,8 @@ import { TEST_DATABASE_URL, createTestDatabase } from '../support/postgres.js';
 
 export interface Backend {
   name: string;
-  open(): Promise<Database & { dispose(): Promise<void> }>;
+  /** A fresh database; `url` (PostgreSQL only) lets a test open a second connection to it. */
+  open(): Promise<Database & { url?: string; dispose(): Promise<void> }>;
 }
 
 const pglite: Backend = {
@@ -21,6 +22,7 @@ const postgresBackend: Backend = {
     const database = await openPostgres(target.url);
     return {
       ...database,
+      url: target.url,
       async dispose() {
         await database.close();
         await target.drop();

@@ -93,3 +93,19 @@ describe('moveService', () => {
     expect(userdata(server).modules.nextcloud.location).toBe('sdb');
   });
 });
+
+describe('two moves of one service at once', () => {
+  it('starts exactly one; the other answers 409 naming the running job, and the service ends up moved once', async () => {
+    const answers = await Promise.all([move('nextcloud', 'sda1'), move('nextcloud', 'sda1', 'root')]);
+
+    const started = answers.filter((a) => a.code === 200);
+    const refused = answers.filter((a) => a.code !== 200);
+    expect(started).toHaveLength(1);
+    expect(refused).toEqual([
+      { success: false, code: 409, message: 'Another job (Move Nextcloud) is already working on service:nextcloud', job: null, service: { id: 'nextcloud' } },
+    ]);
+    expect(await jobEnds(server, started[0].job.uid)).toMatchObject({ status: 'FINISHED', result: 'Nextcloud moved successfully.' });
+    expect(userdata(server).modules.nextcloud.location).toBe('sda1');
+    await statusBecomes(server, 'nextcloud', 'ACTIVE');
+  });
+});

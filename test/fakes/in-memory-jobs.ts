@@ -12,13 +12,17 @@ export class InMemoryJobRepository implements JobRepository {
   readonly rows = new Map<string, Job>();
   readonly checkpoints = new Map<string, JobCheckpoint | null>();
   async insert(job: Job) {
-    if (job.resource && (await this.findHolder(job.resource))) return false;
+    // Checked and inserted in one step, as the database's unique index does.
+    if (job.resource && this.holder(job.resource)) return false;
     this.rows.set(job.uid, { ...job });
     return true;
   }
   async findHolder(resource: string) {
-    const row = [...this.rows.values()].find((job) => job.resource === resource && !isFinished(job));
+    const row = this.holder(resource);
     return row && { ...row };
+  }
+  private holder(resource: string) {
+    return [...this.rows.values()].find((job) => job.resource === resource && !isFinished(job));
   }
   async update(uid: string, patch: Partial<Job>) {
     const row = this.rows.get(uid);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { servicesDeps } from '../../../test/fakes/services-deps.js';
+import { cancelJob } from '../jobs/job-cancellation.js';
 import type { Job } from '../jobs/job-types.js';
 import { REBUILD_UNIT } from '../system/rebuild.js';
 import { moveService } from './service-move.js';
@@ -137,6 +138,87 @@ describe('moveService', () => {
     expect(job).toMatchObject({ status: 'FINISHED', result: 'Forgejo moved successfully (no folders).', statusText: 'NOT starting Forgejo', progress: 100 });
     expect(deps.userData.document.modules!.gitea!.location).toBe('sdb');
     expect(deps.host.calls.some((c) => /Unit |moveFolder|mount/.test(c))).toBe(false);
+  });
+
+  it('refuses a second move of the same service while the first runs, which goes on untouched', async () => {
+    const deps = servicesDeps();
+    dataOn(deps, 'sdb', [['/var/lib/nextcloud', 'nextcloud']]);
+    rebuildSucceeds(deps);
+    let release!: () => void;
+    const moving = new Promise<void>((resolve) => (release = resolve));
+    const move = deps.host.moveFolder.bind(deps.host);
+    deps.host.moveFolder = async (from, to) => (await moving, move(from, to));
+
+    const [first, second] = await Promise.allSettled([moveService(deps, 'nextcloud', 'sda1'), moveService(deps, 'nextcloud', 'sda1')]);
+    release();
+
+    expect(first).toMatchObject({ status: 'fulfilled', value: { code: 200 } });
+    expect(second).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'RESOURCE_BUSY', status: 409, message: 'Another job (Move Nextcloud) is already working on service:nextcloud' },
+    });
+    expect(deps.jobs.rows.size).toBe(1);
+    expect((await finished(deps, (first as PromiseFulfilledResult<{ job: Job }>).value.job.uid)).status).toBe('FINISHED');
+    expect(deps.host.calls.filter((c) => /^(stop|start)Unit phpfpm|^moveFolder/.test(c))).toEqual([
+      'stopUnit phpfpm-nextcloud.service',
+      'moveFolder /volumes/sdb/nextcloud /volumes/sda1/nextcloud',
+      'startUnit phpfpm-nextcloud.service',
+    ]);
+  });
+
+  it('starts again, after a failure, only the units this move stopped', async () => {
+    const deps = servicesDeps();
+    dataOn(deps, 'sda1', [['/var/vmail', 'virtualMail'], ['/var/sieve', 'virtualMail']]);
+    deps.host.units['postfix.service'] = 'inactive';
+    deps.host.failing.add('moveFolder');
+
+    const job = await finished(deps, (await moveService(deps, 'simple-nixos-mailserver', 'sdb')).job.uid);
+
+    expect(job.status).toBe('ERROR');
+    expect(deps.host.calls.filter((c) => /^(stop|start)Unit/.test(c))).toEqual(['stopUnit dovecot.service', 'startUnit dovecot.service']);
+    expect(deps.host.units['postfix.service']).toBe('inactive');
+  });
+
+  it('does not roll back a move because a progress write failed', async () => {
+    const deps = servicesDeps();
+    dataOn(deps, 'sdb', [['/var/lib/nextcloud', 'nextcloud']]);
+    rebuildSucceeds(deps);
+    const update = deps.jobs.update.bind(deps.jobs);
+    deps.jobs.update = async (uid, patch) => {
+      if (patch.status === 'RUNNING' && patch.progress === 70) throw new Error('database connection lost');
+      return update(uid, patch);
+    };
+
+    const job = await finished(deps, (await moveService(deps, 'nextcloud', 'sda1')).job.uid);
+
+    expect(job).toMatchObject({ status: 'FINISHED', result: 'Nextcloud moved successfully.' });
+    expect(deps.host.calls.filter((c) => c.startsWith('moveFolder'))).toEqual(['moveFolder /volumes/sdb/nextcloud /volumes/sda1/nextcloud']);
+    expect(deps.userData.document.modules!.nextcloud!.location).toBe('sda1');
+  });
+
+  it('stops between steps when cancelled, puts everything back and ends as cancelled', async () => {
+    const deps = servicesDeps();
+    dataOn(deps, 'sda1', [['/var/vmail', 'virtualMail'], ['/var/sieve', 'virtualMail']]);
+    let uid = '';
+    const move = deps.host.moveFolder.bind(deps.host);
+    deps.host.moveFolder = async (from, to) => {
+      await move(from, to);
+      if (from === '/volumes/sda1/vmail') await cancelJob(deps, uid, 'asked by the user');
+    };
+
+    uid = (await moveService(deps, 'simple-nixos-mailserver', 'sdb')).job.uid;
+    const job = await finished(deps, uid);
+
+    expect(job).toMatchObject({ status: 'ERROR', error: 'Job cancelled: asked by the user' });
+    expect(deps.host.calls.filter((c) => /^(moveFolder|bindMount|startUnit)/.test(c))).toEqual([
+      'moveFolder /volumes/sda1/vmail /volumes/sdb/vmail',
+      'moveFolder /volumes/sdb/vmail /volumes/sda1/vmail',
+      'bindMount /volumes/sda1/sieve /var/sieve',
+      'bindMount /volumes/sda1/vmail /var/vmail',
+      'startUnit dovecot.service',
+      'startUnit postfix.service',
+    ]);
+    expect(deps.userData.document.modules!['simple-nixos-mailserver']!.location).toBe('sda1');
   });
 
   describe('refusals (nothing started, nothing written)', () => {

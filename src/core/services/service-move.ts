@@ -73,7 +73,8 @@ async function planMove(deps: MoveDeps, service: ServiceDefinition, location: st
 
 /**
  * The move job: stop, unmount, move, chown, bind-mount, record the location, rebuild, start. A failure or
- * a cancel undoes it; a shutdown leaves it as its checkpoint says, for the next start to report.
+ * a cancel before the data is in place undoes it; a shutdown leaves it as its checkpoint says, for the
+ * next start to report.
  */
 async function runMove(deps: MoveDeps, initial: MovePlan, report: ReportProgress, job: RunningJob): Promise<JobOutcome> {
   const { service } = initial;
@@ -95,7 +96,12 @@ async function runMove(deps: MoveDeps, initial: MovePlan, report: ReportProgress
     step: 'checking', service: display, from: plan.from.name, to: plan.to.name, stopped: [], locationRecorded: false,
     folders: service.folders.map((folder) => ({ path: folder.path, on: 'from', mounted: true })),
   };
-  const at = (step: MoveStep) => ((state.step = step), job.checkpoint(moveCheckpoint(state)));
+  // Each step starts only if the job is still wanted, and is recorded before it touches anything.
+  const at = (step: MoveStep) => {
+    signal.throwIfAborted();
+    state.step = step;
+    return job.checkpoint(moveCheckpoint(state));
+  };
   const undo: (() => Promise<unknown>)[] = [];
   try {
     await at('stopping');
@@ -151,19 +157,20 @@ async function runMove(deps: MoveDeps, initial: MovePlan, report: ReportProgress
     if (!stoppingForShutdown(signal)) await putBack(deps, service, undo, state);
     throw jobFailure(err);
   }
-  await at('rebuilding');
-  await report({ progress: 98, statusText: M.rebuilding });
-  await followSystemRebuild(deps, report, REBUILD_UNIT, signal).catch(async (err: unknown) => {
-    if (!signal.aborted) {
+  try {
+    await at('rebuilding');
+    await report({ progress: 98, statusText: M.rebuilding });
+    await followSystemRebuild(deps, report, REBUILD_UNIT, signal).catch((err: unknown) => {
+      if (signal.aborted) throw err;
       // Faithful quirk: a failed rebuild does not fail the move; the job still finishes below.
       deps.logger.warn('rebuild after moving a service failed', { service: service.id, error: String(err) });
-      return;
-    }
-    // Cancelled after the data is in place: nothing to undo, but the service must run again.
+    });
+    await at('starting');
+  } catch (err) {
+    // Cancelled with the data in place: nothing to undo, but the service must run again.
     if (!stoppingForShutdown(signal)) await startUnits(deps, service, state.stopped, false);
     throw err;
-  });
-  await at('starting');
+  }
   await startUnits(deps, service, state.stopped, true);
   return { result: M.movedSuccessfully(display), statusText: M.starting(display) };
 }

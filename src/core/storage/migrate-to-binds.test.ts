@@ -155,6 +155,22 @@ describe('startMigrationToBinds', () => {
     expect(ports.jobs.rows.size).toBe(0);
   });
 
+  it('starts one migration when two are asked for at once: the other answers RESOURCE_BUSY and moves nothing', async () => {
+    const { deps, ports } = setup();
+
+    const results = await Promise.allSettled([startMigrationToBinds(deps, INPUT), startMigrationToBinds(deps, INPUT)]);
+    await ports.background.drain();
+
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({
+      code: 'RESOURCE_BUSY',
+      status: 409,
+      message: 'Another job (Migrate to binds) is already working on storage',
+    });
+    expect(ports.jobs.rows.size).toBe(1);
+    expect(deps.host.calls.filter((c) => c.startsWith('moveFolder /var/lib/nextcloud'))).toHaveLength(1);
+  });
+
   it('runs the migrations.migrate_to_binds job to FINISHED', async () => {
     const { deps, ports } = setup();
 
