@@ -9,6 +9,7 @@ import { authenticate } from '../core/auth/device-tokens.js';
 import type { Deps } from '../core/ports.js';
 import type { GqlContext } from '../resolvers/context.js';
 import { asksForIntrospection, costLimitRule, limitedParseOptions } from './graphql-limits.js';
+import { httpSubscriptionRefusal } from './http-subscription-refusal.js';
 import { tokenFromRequest } from './request-token.js';
 
 /**
@@ -54,7 +55,7 @@ export async function createGraphqlHttp(server: Server, schema: GraphQLSchema, d
     parseOptions: limitedParseOptions,
     validationRules: [costLimitRule],
     introspection: true,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), variableErrorsAsExecutionErrors, introspectionForCallersOnly],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), variableErrorsAsExecutionErrors, introspectionForCallersOnly, httpSubscriptionRefusal],
     formatError(formatted, error) {
       if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
       deps.logger.error('graphql resolver failed', { error: error instanceof Error ? error.stack : String(error) });
