@@ -58,6 +58,7 @@ export async function createGraphqlHttp(server: Server, schema: GraphQLSchema, d
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), variableErrorsAsExecutionErrors, introspectionForCallersOnly, httpSubscriptionRefusal],
     formatError(formatted, error) {
       if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
+      if (refusedWithClientStatus(error)) return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_REQUEST' } };
       deps.logger.error('graphql resolver failed', { error: error instanceof Error ? error.stack : String(error) });
       return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
     },
@@ -72,6 +73,15 @@ export async function createGraphqlHttp(server: Server, schema: GraphQLSchema, d
     }),
   });
   return { middleware, stop: () => apollo.stop() };
+}
+
+/**
+ * Apollo's own refusals of a malformed envelope (an unsupported persisted-query version ...) carry
+ * a 4xx status but no code, which Apollo reports as INTERNAL_SERVER_ERROR: they are the client's.
+ */
+function refusedWithClientStatus(error: unknown): boolean {
+  const status = (error as { extensions?: { http?: { status?: unknown } } } | undefined)?.extensions?.http?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 function rawVariablesOf(body: unknown): Record<string, unknown> | undefined {

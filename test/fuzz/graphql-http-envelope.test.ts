@@ -32,4 +32,13 @@ describe('GraphQL over HTTP: envelopes the client got wrong', () => {
       }),
     ]);
   });
+
+  it.each([2, 'x'])('answers a persisted query of unsupported version %s with 400 BAD_REQUEST, not an internal error', async (version) => {
+    const res = await post(server, { extensions: { persistedQuery: { version, sha256Hash: 'a'.repeat(64) } } });
+
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ message: 'Unsupported persisted query version', extensions: expect.objectContaining({ code: 'BAD_REQUEST' }) }),
+    ]);
+  });
 });
