@@ -45,8 +45,8 @@ describe('REST fuzz', () => {
 
     console.log(`${tally.summary()}\n  operations: ${operations.length}, ${PER_OPERATION} requests each`);
     expect(server.exit(), `the API process died (FUZZ_SEED=${seed}):\n${server.diagnostics()}`).toBeUndefined();
-    expect(done, `time ran out after ${done} of ${total} requests (FUZZ_SEED=${seed})`).toBe(total);
     expect(tally.failures, `FUZZ_SEED=${seed}\n${server.diagnostics()}`).toEqual([]);
+    expect(done, `time ran out after ${done} of ${total} requests (FUZZ_SEED=${seed})`).toBe(total);
     await expectServerUnharmed(server, { userdataBefore, baseline, seed });
   }, 180_000);
 });
