@@ -1,26 +1,30 @@
 import {
   type ASTVisitor,
   type DocumentNode,
+  type ExecutionArgs,
   type FragmentDefinitionNode,
   GraphQLError,
+  type GraphQLSchema,
   Kind,
   type OperationDefinitionNode,
   type ParseOptions,
+  parse,
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
+  validate,
   visit,
 } from 'graphql';
 
 // What one GraphQL operation may cost, checked after parsing and before anything executes.
 export const GRAPHQL_LIMITS = {
-  // The contract's deepest selection is 7 levels, the standard introspection query 13.
+  // The contract's deepest selection without a cycle is 7 levels; graphql's standard introspection query is 15.
   maxDepth: 15,
-  // Every field counted once per place it is used (fragments expanded): a whole-dashboard query is ~150.
+  // Fields counted once per place they are used (fragments expanded); the introspection query has ~215.
   maxFields: 500,
   // The app uses a handful; each alias of a field runs its resolver once more.
   maxAliases: 50,
-  // Lexer tokens; the standard introspection query is ~300, the app's largest query far fewer.
+  // Lexer tokens; the introspection query has 163, the app's operations fewer.
   maxTokens: 5_000,
 } as const;
 
@@ -93,4 +97,27 @@ export function asksForIntrospection(document: DocumentNode): boolean {
     },
   });
   return found;
+}
+
+interface OperationPayload {
+  query: string;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+}
+
+/**
+ * For graphql-ws's onSubscribe: parses within the token limit and validates with `rules` and the
+ * cost limits. A syntax error becomes an error for this operation (not a closed socket).
+ */
+export function checkOperation(schema: GraphQLSchema, payload: OperationPayload, rules: readonly ValidationRule[]): GraphQLError[] | ExecutionArgs {
+  let document: DocumentNode;
+  try {
+    document = parse(payload.query, limitedParseOptions);
+  } catch (err) {
+    if (err instanceof GraphQLError) return [err];
+    throw err;
+  }
+  const errors = validate(schema, document, [...rules, costLimitRule]);
+  if (errors.length > 0) return [...errors];
+  return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
 }

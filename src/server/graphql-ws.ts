@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, type GraphQLSchema, specifiedRules, validate } from 'graphql';
+import { GraphQLError, type GraphQLSchema, specifiedRules } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { type Extra, useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -9,6 +9,7 @@ import { authenticate, extractToken } from '../core/auth/device-tokens.js';
 import { revocationKey } from '../core/auth/token-revocation.js';
 import type { Deps } from '../core/ports.js';
 import type { GqlContext } from '../resolvers/context.js';
+import { checkOperation } from './graphql-limits.js';
 import { PendingSockets } from './pending-sockets.js';
 import { tokenFromRequest } from './request-token.js';
 import { FORBIDDEN_CLOSE_CODE, SocketsByToken } from './sockets-by-token.js';
@@ -50,7 +51,6 @@ export function attachGraphqlWebSocket(server: Server, schema: GraphQLSchema, de
     {
       schema,
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
-      validate: (s, document) => validate(s, document, validationRules),
       onConnect: async (ctx) => {
         pending.release(ctx.extra.request);
         const token = socketToken(ctx);
@@ -62,7 +62,7 @@ export function attachGraphqlWebSocket(server: Server, schema: GraphQLSchema, de
         ctx.extra.caller = caller;
         return true;
       },
-      onSubscribe: async (ctx) => {
+      onSubscribe: async (ctx, _id, payload) => {
         // Counted before any await, so in arrival order: graphql-ws has already registered this
         // operation among the socket's running ones.
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_SOCKET) {
@@ -73,7 +73,8 @@ export function attachGraphqlWebSocket(server: Server, schema: GraphQLSchema, de
           ctx.extra.socket.close(FORBIDDEN_CLOSE_CODE, 'Forbidden');
           return [new GraphQLError('Forbidden')];
         }
-        return undefined;
+        // parsed within the token limit and validated with the cost limits (graphql-limits.ts)
+        return checkOperation(schema, payload, validationRules);
       },
       context: (ctx, _id, payload): GqlContext => ({
         deps,
