@@ -81,9 +81,10 @@ export interface InstanceRegistry {
 
 /** Counts failed attempts per client address (brute-force protection for public key endpoints). */
 export interface AttemptLimiter {
-  /** Throws CoreError TOO_MANY_ATTEMPTS when the client is blocked. */
-  check(clientKey: string): Promise<void>;
-  recordFailure(clientKey: string): Promise<void>;
+  /** Takes one attempt for the client at once (concurrent callers each take their own); CoreError TOO_MANY_ATTEMPTS when none is left. */
+  reserve(clientKey: string): Promise<void>;
+  /** Gives back a reserved attempt that did not fail. */
+  refund(clientKey: string): Promise<void>;
 }
 
 /** Work that outlives the request that started it (job bodies); drained on shutdown. */
