@@ -30,6 +30,7 @@ import { FileServiceDefinitions } from './infra/services/file-service-definition
 import { SimulatedServiceCatalogue } from './infra/services/simulated-service-catalogue.js';
 import { DrizzleIdentityRepository } from './infra/users/drizzle-identity.repository.js';
 import { LocalUserStore } from './infra/users/local-user.store.js';
+import { WorkerPasswordHasher } from './infra/users/worker-password-hasher.js';
 
 const HEARTBEAT_MS = 10_000;
 const ALIVE_WINDOW_MS = 30_000; // a process silent this long is taken for dead
@@ -64,6 +65,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   const clock = new SystemClock(config.timeScale);
   const machine = await openHost(config, clock, logger);
   const background = new InProcessBackgroundWork(logger);
+  const passwordHasher = new WorkerPasswordHasher();
   const deps: Deps = {
     clock,
     logger,
@@ -78,8 +80,9 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     userData: machine.userData,
     secrets: machine.secrets,
     host: machine.host,
-    users: new LocalUserStore(new DrizzleIdentityRepository(database.db), machine.userData, clock, { publicUrl: config.publicUrl }),
+    users: new LocalUserStore(new DrizzleIdentityRepository(database.db), machine.userData, clock, { publicUrl: config.publicUrl }, passwordHasher),
     emailPasswords: new DrizzleEmailPasswordRepository(database.db),
+    passwordHasher,
     settings: { hostKind: config.hostKind, publicUrl: config.publicUrl, modulesDir: config.modulesDir },
     serviceDefinitions:
       config.hostKind === 'simulated'

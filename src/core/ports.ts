@@ -157,6 +157,11 @@ export interface UserStore {
   resetPasswordWithLink(token: string, password: string): Promise<string>;
 }
 
+/** SHA-512 crypt (`$6$`, a fresh salt each time) of a password, computed off the event loop. */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+}
+
 /** E-mail (mailbox) passwords of users; only hashes are stored. */
 export interface EmailPasswordRepository {
   /** The user's entries that have not expired at `now`, oldest first. */
@@ -185,6 +190,7 @@ export interface Deps {
   /** Persons, groups and memberships. */
   users: UserStore;
   emailPasswords: EmailPasswordRepository;
+  passwordHasher: PasswordHasher;
   /** Facts from the configuration that use cases need. */
   settings: RuntimeSettings;
   /** Templated service definitions. */

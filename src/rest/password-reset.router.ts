@@ -1,4 +1,4 @@
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
 import { CoreError } from '../core/errors.js';
 import type { Deps } from '../core/ports.js';
 import { checkPasswordResetLink, resetPasswordWithLink } from '../core/users/password-reset.js';
@@ -9,6 +9,10 @@ import { messagePage, resetFormPage } from './password-reset-page.js';
 // the legacy REST registry; browsers get HTML, callers asking for JSON get JSON. Passwords are never logged.
 
 export const PASSWORD_RESET_PATH = '/user/reset-password';
+
+// A token and two passwords of at most 4096 bytes, each byte percent-encoded at worst.
+const BODY_LIMIT = '32kb';
+const TOO_LARGE = 'The request is too large.';
 
 function wantsJson(req: Request): boolean {
   return Boolean(req.is('application/json')) || req.accepts(['html', 'json']) === 'json';
@@ -30,6 +34,19 @@ function answer(req: Request, res: Response, status: number, json: object, html:
   secureHeaders(res);
   if (wantsJson(req)) res.status(status).json(json);
   else res.status(status).type('html').send(html);
+}
+
+/**
+ * The page's own body parsers, mounted before the app's larger ones (a body is parsed only once):
+ * a body over the limit gets the page's 413, not a generic error.
+ */
+export function passwordResetBodies(): RequestHandler[] {
+  const limited = (parser: RequestHandler): RequestHandler => (req, res, next) =>
+    parser(req, res, (err?: unknown) => {
+      if ((err as { type?: string } | undefined)?.type !== 'entity.too.large') return next(err);
+      answer(req, res, 413, { error: TOO_LARGE }, messagePage('Request too large', TOO_LARGE));
+    });
+  return [limited(express.urlencoded({ extended: false, limit: BODY_LIMIT })), limited(express.json({ limit: BODY_LIMIT }))];
 }
 
 export function passwordResetRouter(deps: Deps): Router {
@@ -55,6 +72,7 @@ export function passwordResetRouter(deps: Deps): Router {
       answer(req, res, 200, { message: RESET_MESSAGES.passwordChanged, username }, messagePage('Password changed', RESET_MESSAGES.passwordChanged));
     } catch (err) {
       if (!(err instanceof CoreError)) return next(err);
+      if (err.retryAfterSeconds) res.set('Retry-After', String(err.retryAfterSeconds));
       if (err.code === 'INVALID_PASSWORD') {
         const username = await checkPasswordResetLink(deps, input.token).catch(() => undefined);
         if (username) return answer(req, res, err.status, { error: err.message }, resetFormPage(username, input.token!, err.message));

@@ -9,7 +9,7 @@ import type { Deps } from '../core/ports.js';
 import { authRoutes } from '../rest/auth.routes.js';
 import { deferJsonParseErrors, unreadableBody } from '../rest/legacy-fields.js';
 import { restAuth } from '../rest/rest-auth.js';
-import { passwordResetRouter } from '../rest/password-reset.router.js';
+import { PASSWORD_RESET_PATH, passwordResetBodies, passwordResetRouter } from '../rest/password-reset.router.js';
 import { RestRegistry } from '../rest/rest-registry.js';
 import { servicesRoutes } from '../rest/services.routes.js';
 import { sshRoutes } from '../rest/ssh.routes.js';
@@ -48,6 +48,7 @@ export async function createApp(server: Server, schema: GraphQLSchema, deps: Dep
     }),
   );
   app.use(cors({ origin: true, credentials: true }));
+  app.use(PASSWORD_RESET_PATH, passwordResetBodies());
   app.use(deferJsonParseErrors(express.json({ limit: '1mb' })), express.urlencoded({ extended: false }));
   app.get('/healthz', async (_req, res) => {
     try {

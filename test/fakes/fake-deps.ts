@@ -30,6 +30,11 @@ export async function idleMachinePorts() {
     host,
     users: new IdleUserStore(),
     emailPasswords: new InMemoryEmailPasswordRepository(),
+    passwordHasher: {
+      hash: async (): Promise<string> => {
+        throw new Error('passwordHasher used by a test that did not provide one');
+      },
+    },
     settings: { hostKind: 'simulated' as const, modulesDir: '/nonexistent' },
     serviceDefinitions: { load: async () => [], installedIds: async () => undefined },
     serviceMonitor: new ServiceMonitor({ host, clock: new FixedClock(new Date(0)), background, logger: silentLogger }),

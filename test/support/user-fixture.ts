@@ -3,12 +3,14 @@ import type { UserData } from '../../src/core/userdata/userdata-types.js';
 import type { Database } from '../../src/infra/db/database.js';
 import { DrizzleEmailPasswordRepository } from '../../src/infra/db/drizzle-email-password.repository.js';
 import { sampleUserData } from '../../src/infra/host/sample-userdata.js';
+import { MemoryAttemptLimiter } from '../../src/infra/runtime/attempt-limiter.js';
 import { DrizzleIdentityRepository } from '../../src/infra/users/drizzle-identity.repository.js';
 import { LocalUserStore } from '../../src/infra/users/local-user.store.js';
+import { WorkerPasswordHasher } from '../../src/infra/users/worker-password-hasher.js';
 import { FixedClock } from '../fakes/fake-deps.js';
 import { InMemoryDocumentStore } from '../fakes/in-memory-document-store.js';
 
-export type UserDeps = Pick<Deps, 'users' | 'userData' | 'emailPasswords' | 'clock'>;
+export type UserDeps = Pick<Deps, 'users' | 'userData' | 'emailPasswords' | 'clock' | 'passwordHasher' | 'attempts'>;
 
 export interface UserFixture {
   deps: UserDeps;
@@ -26,8 +28,16 @@ export function userFixture(
   const userData = new InMemoryDocumentStore<UserData>(options.userData ?? sampleUserData());
   const clock = new FixedClock(new Date('2026-05-01T12:00:00Z'));
   const identity = new DrizzleIdentityRepository(database.db);
-  const store = new LocalUserStore(identity, userData, clock, { publicUrl: options.publicUrl });
-  const deps = { users: store, userData, emailPasswords: new DrizzleEmailPasswordRepository(database.db), clock };
+  const passwordHasher = new WorkerPasswordHasher();
+  const store = new LocalUserStore(identity, userData, clock, { publicUrl: options.publicUrl }, passwordHasher);
+  const deps = {
+    users: store,
+    userData,
+    emailPasswords: new DrizzleEmailPasswordRepository(database.db),
+    clock,
+    passwordHasher,
+    attempts: new MemoryAttemptLimiter(1000, 60),
+  };
   return { deps, userData, clock, identity, store };
 }
 

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../ports.js';
-import { sha512Crypt } from './password-hash.js';
 import type { EmailPasswordMetadata } from './user-types.js';
 
 /** The entry a password given to createUser/updateUser becomes. */
@@ -15,7 +14,7 @@ export function listEmailPasswords(deps: Pick<Deps, 'emailPasswords' | 'clock'>,
 
 /** Stores `password` (SHA-512 crypt) as a new "Legacy password" entry with a random id. */
 export async function addLegacyEmailPassword(
-  deps: Pick<Deps, 'emailPasswords' | 'clock'>,
+  deps: Pick<Deps, 'emailPasswords' | 'clock' | 'passwordHasher'>,
   username: string,
   password: string,
 ): Promise<void> {
@@ -23,7 +22,7 @@ export async function addLegacyEmailPassword(
     uuid: randomUUID(),
     username,
     displayName: LEGACY_PASSWORD_NAME,
-    passwordHash: sha512Crypt(password),
+    passwordHash: await deps.passwordHasher.hash(password),
     createdAt: deps.clock.now(),
     expiresAt: null,
     lastUsed: null,
@@ -32,7 +31,7 @@ export async function addLegacyEmailPassword(
 
 /** updateUser's rule: drop the fixed-id entry, then add a new one (so repeated updates accumulate entries). */
 export async function replaceLegacyEmailPassword(
-  deps: Pick<Deps, 'emailPasswords' | 'clock'>,
+  deps: Pick<Deps, 'emailPasswords' | 'clock' | 'passwordHasher'>,
   username: string,
   password: string,
 ): Promise<void> {

@@ -1,3 +1,5 @@
+import { withAttemptLimit } from '../auth/attempts.js';
+import { hashSecret } from '../auth/secrets.js';
 import { CoreError } from '../errors.js';
 import type { Deps } from '../ports.js';
 import { RESET_MESSAGES, USER_MESSAGES } from './user-messages.js';
@@ -18,14 +20,20 @@ export async function checkPasswordResetLink(deps: Pick<Deps, 'users'>, token: s
   return username;
 }
 
-/** Sets the password through a reset link and spends the link: link first, then the two entries, then the rules. */
+/**
+ * Sets the password through a reset link and spends the link: link first, then the two entries, then
+ * the rules. A link takes a few failed attempts (the key-attempt limit), then refuses even a good one
+ * until the window ends.
+ */
 export async function resetPasswordWithLink(
-  deps: Pick<Deps, 'users'>,
+  deps: Pick<Deps, 'users' | 'attempts'>,
   input: { token?: string; password?: string; confirmation?: string },
 ): Promise<string> {
   await checkPasswordResetLink(deps, input.token);
-  const password = input.password ?? '';
-  if (password !== (input.confirmation ?? '')) throw new CoreError('INVALID_PASSWORD', RESET_MESSAGES.passwordsDiffer);
-  validatePassword(password);
-  return deps.users.resetPasswordWithLink(input.token!, password);
+  return withAttemptLimit(deps, `password-reset:${hashSecret(input.token!)}`, 'INVALID_PASSWORD', async () => {
+    const password = input.password ?? '';
+    if (password !== (input.confirmation ?? '')) throw new CoreError('INVALID_PASSWORD', RESET_MESSAGES.passwordsDiffer);
+    validatePassword(password);
+    return deps.users.resetPasswordWithLink(input.token!, password);
+  });
 }

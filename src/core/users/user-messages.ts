@@ -10,6 +10,7 @@ export const USER_MESSAGES = {
   displayNameTooLong: 'Display name is too long. Must be less than 256 characters.',
   passwordEmpty: 'Password cannot be empty.',
   passwordForbiddenCharacters: 'Password cannot contain carriage returns, line feeds, or NUL bytes.',
+  passwordTooLong: (maxBytes: number) => `Password cannot be longer than ${maxBytes} bytes.`,
   userAlreadyExists: 'User already exists',
   userNotFound: 'User not found',
   rootProtected: 'Root user cannot be deleted or modified.',

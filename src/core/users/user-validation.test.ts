@@ -68,4 +68,14 @@ describe('validatePassword', () => {
   it('accepts anything else, spaces and unicode included', () => {
     expect(failure(() => validatePassword(' pass wörd\t!'))).toBeUndefined();
   });
+
+  it('accepts 4096 bytes and refuses 4097, counted in UTF-8', () => {
+    const tooLong = { code: 'INVALID_PASSWORD', status: 400, message: 'Password cannot be longer than 4096 bytes.' };
+
+    expect(failure(() => validatePassword('a'.repeat(4096)))).toBeUndefined();
+    expect(failure(() => validatePassword('é'.repeat(2048)))).toBeUndefined();
+    expect(failure(() => validatePassword('a'.repeat(4097)))).toEqual(tooLong);
+    expect(failure(() => validatePassword(`${'é'.repeat(2048)}a`))).toEqual(tooLong);
+    expect(failure(() => validatePassword('a'.repeat(120_000)))).toEqual(tooLong);
+  });
 });

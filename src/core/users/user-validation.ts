@@ -11,6 +11,8 @@ const RESERVED_NAMES = new Set([
 const USERNAME_PATTERN = /^[a-z_][a-z0-9_]+$/;
 const MAX_USERNAME_LENGTH = 32; // exclusive
 const MAX_DISPLAY_NAME_LENGTH = 255; // exclusive (the message says 256: the reference's wording)
+// Far above any passphrase; SHA-512 crypt's work grows with the square of the length.
+export const MAX_PASSWORD_BYTES = 4096;
 
 /** The reference's checks for a new username, in its order: reserved (409), pattern (400), length (400). */
 export function validateUsername(username: string): void {
@@ -28,8 +30,11 @@ export function validateDisplayName(displayName: string | null | undefined): voi
   }
 }
 
-/** A password given to set: not empty, and no CR, LF or NUL (they would corrupt the hash input of other tools). */
+/** A password given to set: not empty, at most 4096 bytes (UTF-8), and no CR, LF or NUL (they would corrupt the hash input of other tools). */
 export function validatePassword(password: string): void {
   if (password === '') throw new CoreError('INVALID_PASSWORD', USER_MESSAGES.passwordEmpty);
+  if (password.length > MAX_PASSWORD_BYTES || new TextEncoder().encode(password).length > MAX_PASSWORD_BYTES) {
+    throw new CoreError('INVALID_PASSWORD', USER_MESSAGES.passwordTooLong(MAX_PASSWORD_BYTES));
+  }
   if (/[\r\n\0]/.test(password)) throw new CoreError('INVALID_PASSWORD', USER_MESSAGES.passwordForbiddenCharacters);
 }

@@ -1,10 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hashSecret } from '../../core/auth/secrets.js';
 import { CoreError } from '../../core/errors.js';
-import type { Clock, JsonDocumentStore, RuntimeSettings, UserStore } from '../../core/ports.js';
+import type { Clock, JsonDocumentStore, PasswordHasher, RuntimeSettings, UserStore } from '../../core/ports.js';
 import type { LegacyUserEntry, UserData } from '../../core/userdata/userdata-types.js';
 import { ADMINS_GROUP, FULL_USERS_GROUP } from '../../core/users/groups.js';
-import { sha512Crypt } from '../../core/users/password-hash.js';
 import { RESET_MESSAGES, USER_MESSAGES } from '../../core/users/user-messages.js';
 import type { GroupInfo, NewUserAccount, UserAccount } from '../../core/users/user-types.js';
 import type { DrizzleIdentityRepository, IdentityRow } from './drizzle-identity.repository.js';
@@ -56,6 +55,7 @@ export class LocalUserStore implements UserStore {
     private readonly userData: JsonDocumentStore<UserData>,
     private readonly clock: Clock,
     private readonly settings: Pick<RuntimeSettings, 'publicUrl'>,
+    private readonly hasher: PasswordHasher,
   ) {}
 
   async list(): Promise<UserAccount[]> {
@@ -72,7 +72,7 @@ export class LocalUserStore implements UserStore {
   async create(user: NewUserAccount): Promise<void> {
     await this.ensureDefaultGroups();
     // Without a password the account is locked until a reset link sets one (the reference hashes a random UUID).
-    const hash = sha512Crypt(user.password ?? randomUUID());
+    const hash = await this.hasher.hash(user.password ?? randomUUID());
     await this.userData.update(async (data) => {
       if (hasUnixAccount(data, user.username)) throw new CoreError('USER_ALREADY_EXISTS', USER_MESSAGES.userAlreadyExists);
       const row = { username: user.username, displayName: user.displayName, email: emailOf(user.username, data) };
@@ -98,7 +98,7 @@ export class LocalUserStore implements UserStore {
   }
 
   async setPassword(username: string, password: string): Promise<void> {
-    const hash = sha512Crypt(password);
+    const hash = await this.hasher.hash(password);
     await this.userData.update((data) => {
       if (!writeHash(data, username, hash)) throw userNotFound();
     });
@@ -150,7 +150,7 @@ export class LocalUserStore implements UserStore {
   }
 
   async resetPasswordWithLink(token: string, password: string): Promise<string> {
-    const hash = sha512Crypt(password);
+    const hash = await this.hasher.hash(password);
     return this.userData.update(async (data) => {
       const username = await this.identity.spendLink(hashSecret(token), this.clock.now());
       if (!username || !writeHash(data, username, hash)) throw linkInvalid();
