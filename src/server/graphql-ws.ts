@@ -9,6 +9,7 @@ import { authenticate, extractToken } from '../core/auth/device-tokens.js';
 import { revocationKey } from '../core/auth/token-revocation.js';
 import type { Deps } from '../core/ports.js';
 import type { GqlContext } from '../resolvers/context.js';
+import { depthLimitedReviver } from './depth-limited-reviver.js';
 import { checkOperation } from './graphql-limits.js';
 import { PendingSockets } from './pending-sockets.js';
 import { tokenFromRequest } from './request-token.js';
@@ -19,6 +20,8 @@ import { createUpgradeGate } from './websocket-upgrade.js';
 // The app's messages are a few hundred bytes; ws would otherwise buffer up to 100 MiB per message.
 // A larger frame closes the socket with 1009 as soon as its header announces the length.
 const MAX_MESSAGE_BYTES = 64 * 1024;
+// The app's messages nest a few levels (variables included); far deeper ones are refused (4400).
+const MAX_MESSAGE_DEPTH = 32;
 // A socket that has not sent connection_init by then is closed (4408).
 const CONNECTION_INIT_TIMEOUT_MS = 3_000;
 // Sockets still waiting for connection_init, on the whole server and from one client address.
@@ -51,6 +54,7 @@ export function attachGraphqlWebSocket(server: Server, schema: GraphQLSchema, de
     {
       schema,
       connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
+      jsonMessageReviver: depthLimitedReviver(MAX_MESSAGE_DEPTH),
       onConnect: async (ctx) => {
         pending.release(ctx.extra.request);
         const token = socketToken(ctx);
