@@ -107,7 +107,8 @@ interface OperationPayload {
 
 /**
  * For graphql-ws's onSubscribe: parses within the token limit and validates with `rules` and the
- * cost limits. A syntax error becomes an error for this operation (not a closed socket).
+ * cost limits. A syntax error, or nesting too deep to parse, becomes an error for this operation
+ * (not a closed socket).
  */
 export function checkOperation(schema: GraphQLSchema, payload: OperationPayload, rules: readonly ValidationRule[]): GraphQLError[] | ExecutionArgs {
   let document: DocumentNode;
@@ -115,6 +116,8 @@ export function checkOperation(schema: GraphQLSchema, payload: OperationPayload,
     document = parse(payload.query, limitedParseOptions);
   } catch (err) {
     if (err instanceof GraphQLError) return [err];
+    // graphql's parser recurses per nesting level: a deep enough document, still within the token limit, exhausts the stack
+    if (err instanceof RangeError) return [new GraphQLError('The operation is nested too deeply to be parsed.')];
     throw err;
   }
   const errors = validate(schema, document, [...rules, costLimitRule]);

@@ -50,6 +50,17 @@ describe('WebSocket messages nested too deeply', () => {
     expect(result.received).toEqual([]);
   });
 
+  it('answers a subscription nesting 3,000 selections with an error for that operation, keeping the socket open', async () => {
+    const query = `subscription { ${'a { '.repeat(3_000)}b${' }'.repeat(3_000)} }`;
+
+    const result = await exchange(server, JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
+
+    expect(result.close).toBeUndefined();
+    expect(result.received).toEqual([
+      { id: '1', type: 'error', payload: [expect.objectContaining({ message: 'The operation is nested too deeply to be parsed.' })] },
+    ]);
+  });
+
   it('still answers a ping with an ordinary payload', async () => {
     const result = await exchange(server, '{"type":"ping","payload":{"at":{"time":1}}}');
 
