@@ -105,7 +105,7 @@ export const authRoutes = [
     tag,
     public: true,
     fields: {
-      token: field.string({ required: true, help: 'Mnemonic token to authorize' }),
+      token: field.string({ required: true, secret: true, help: 'Mnemonic token to authorize' }),
       device: field.string({ required: true, help: 'Device to authorize' }),
     },
     responses: {
@@ -182,7 +182,7 @@ export const authRoutes = [
     tag,
     public: true,
     fields: {
-      token: field.string({ required: true, help: 'Mnemonic recovery token' }),
+      token: field.string({ required: true, secret: true, help: 'Mnemonic recovery token' }),
       device: field.string({ required: true, help: 'Device to authorize' }),
     },
     responses: {

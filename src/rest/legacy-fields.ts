@@ -12,6 +12,8 @@ export interface LegacyField<T> {
   required: boolean;
   /** The text legacy callers get for this field when it is missing or malformed. */
   help?: string;
+  /** A password or key: read from the body only, never from the query string (URLs end up in logs and histories). */
+  secret: boolean;
   coerce(raw: unknown): unknown;
 }
 
@@ -32,6 +34,7 @@ interface FieldOptions {
   required?: boolean;
   help?: string;
   description?: string;
+  secret?: boolean;
 }
 
 // Python's str() of a JSON scalar: true -> "True", 12 -> "12".
@@ -56,7 +59,7 @@ function integerOf(raw: unknown): unknown {
 
 function make<T>(schema: z.ZodType<T>, coerce: (raw: unknown) => unknown, opts: FieldOptions): LegacyField<T> {
   const described = opts.description ? schema.describe(opts.description) : schema;
-  return { schema: described, required: opts.required ?? false, help: opts.help, coerce };
+  return { schema: described, required: opts.required ?? false, help: opts.help, secret: opts.secret ?? false, coerce };
 }
 
 export const field = {
@@ -101,10 +104,10 @@ function bareStringBody(req: Request, field: string | undefined): Record<string,
   }
 }
 
-function sources(req: Request, bareStringField?: string): Record<string, unknown>[] {
+function sources(req: Request, query: Record<string, unknown>, bareStringField?: string): Record<string, unknown>[] {
   const found: Record<string, unknown>[] = [];
   const bare = bareStringBody(req, bareStringField);
-  if (bare) return [bare, req.query as Record<string, unknown>];
+  if (bare) return [bare, query];
   if (unreadableBodies.has(req)) throw unreadableBodies.get(req);
   if (isJsonRequest(req) && req.body !== undefined) {
     if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
@@ -112,7 +115,7 @@ function sources(req: Request, bareStringField?: string): Record<string, unknown
     }
     found.push(req.body as Record<string, unknown>);
   }
-  found.push(req.query as Record<string, unknown>);
+  found.push(query);
   if (req.is('application/x-www-form-urlencoded') && req.body && typeof req.body === 'object') {
     found.push(req.body as Record<string, unknown>);
   }
@@ -130,11 +133,17 @@ export function readFields<S extends FieldSpec>(
   bareStringField?: string,
 ): FieldValues<S> {
   if (Object.keys(spec).length === 0) return {} as FieldValues<S>; // the body is never looked at
-  const from = sources(req, bareStringField);
+  const query = req.query as Record<string, unknown>; // express 5 parses it anew on each read
+  const from = sources(req, query, bareStringField);
   const values: Record<string, unknown> = {};
   const missing: Record<string, string> = {};
   for (const [name, def] of Object.entries(spec)) {
-    const raw = from.map((source) => source[name]).find((value) => value !== undefined && value !== null);
+    const places = def.secret ? from.filter((source) => source !== query) : from;
+    const raw = places.map((source) => source[name]).find((value) => value !== undefined && value !== null);
+    // 1.2.x read every field from the query string too; a secret there is refused, not used
+    if (raw === undefined && def.secret && query[name] !== undefined) {
+      throw new LegacyInputError({ message: { [name]: `Send ${name} in the request body, not in the query string` } });
+    }
     if (raw === undefined) {
       if (def.required) missing[name] = def.help ?? MISSING_FIELD_TEXT;
       if (def.required && !reportAllMissing) break;

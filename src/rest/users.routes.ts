@@ -29,7 +29,7 @@ export const usersRoutes: LegacyRoute<any>[] = [
     tag,
     fields: {
       username: field.string({ required: true, description: 'Lowercase letters, digits and _, not starting with a digit, 2 to 31 characters' }),
-      password: field.string({ required: true, description: 'Login password (not empty, no CR, LF or NUL)' }),
+      password: field.string({ required: true, secret: true, description: 'Login password (1 to 4096 bytes, no CR, LF or NUL; in the body only)' }),
     },
     reportAllMissing: true,
     responses: {

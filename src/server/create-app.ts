@@ -3,7 +3,6 @@ import cors from 'cors';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger as Pino } from 'pino';
-import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { Deps } from '../core/ports.js';
 import { authRoutes } from '../rest/auth.routes.js';
@@ -16,9 +15,9 @@ import { sshRoutes } from '../rest/ssh.routes.js';
 import { systemRoutes } from '../rest/system.routes.js';
 import { usersRoutes } from '../rest/users.routes.js';
 import { versionRoutes } from '../rest/version.routes.js';
+import { accessLog } from './access-log.js';
 import { createGraphqlHttp } from './graphql-http.js';
 import { errorHandler, notFound } from './http-errors.js';
-import { redactUrl } from './request-token.js';
 
 export function restRegistry(): RestRegistry {
   return new RestRegistry().add(...versionRoutes, ...authRoutes, ...systemRoutes, ...usersRoutes, ...sshRoutes, ...servicesRoutes);
@@ -37,16 +36,7 @@ export async function createApp(server: Server, schema: GraphQLSchema, deps: Dep
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy);
-  app.use(
-    pinoHttp({
-      logger: options.accessLog,
-      serializers: {
-        // never headers (Authorization) nor the token query parameter
-        req: (req: { method: string; url: string; remoteAddress?: string }) => ({ method: req.method, url: redactUrl(req.url) }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(accessLog(options.accessLog));
   app.use(cors({ origin: true, credentials: true }));
   app.use(PASSWORD_RESET_PATH, passwordResetBodies());
   app.use(deferJsonParseErrors(express.json({ limit: '1mb' })), express.urlencoded({ extended: false }));

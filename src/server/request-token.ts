@@ -11,9 +11,3 @@ export function tokenFromRequest(headers: IncomingHttpHeaders, url: string | und
   const query = new URL(url ?? '/', 'http://localhost').searchParams.get('token');
   return extractToken(query);
 }
-
-/** The request URL with any `token` query parameter hidden, for logs. */
-export function redactUrl(url: string | undefined): string {
-  if (!url || !url.includes('token=')) return url ?? '';
-  return url.replace(/([?&]token=)[^&#]*/g, '$1[redacted]');
-}
