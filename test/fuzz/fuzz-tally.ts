@@ -9,7 +9,12 @@ export interface Answer {
   status?: number;
   body: string;
   timedOut?: boolean;
+  /** A WebSocket's close code, when the server closed it. */
+  closeCode?: number;
 }
+
+// 1011 (ws) and 4500 (graphql-ws): the server closed a socket because of its own error
+const INTERNAL_CLOSE_CODES = [1011, 4500];
 
 export class FuzzTally {
   sent = 0;
@@ -22,6 +27,8 @@ export class FuzzTally {
   constructor(
     readonly family: string,
     readonly seed: number,
+    /** What one recorded answer is: a request, a connection ... */
+    readonly unit = 'requests',
   ) {}
 
   /** Records one answer; `mayDrop` allows a closed connection without an answer. */
@@ -32,10 +39,11 @@ export class FuzzTally {
     this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
     if (answer.status === undefined && !answer.timedOut) this.unanswered++;
     // Apollo answers a resolver crash with 200 and INTERNAL_SERVER_ERROR: a 5xx in all but status
-    const internal = /"INTERNAL_SERVER_ERROR"/.test(answer.body);
+    const internal = /"INTERNAL_SERVER_ERROR"/.test(answer.body) || INTERNAL_CLOSE_CODES.includes(answer.closeCode ?? 0);
     if ((answer.status ?? 0) >= 500 || internal) {
       this.serverErrors++;
-      this.problem(`${answer.status} ${internal ? '(INTERNAL_SERVER_ERROR) ' : ''}[${kind}] ${description}: ${answer.body.slice(0, 300)}`);
+      const why = answer.closeCode ? `closed ${answer.closeCode} ` : internal ? '(INTERNAL_SERVER_ERROR) ' : '';
+      this.problem(`${answer.status} ${why}[${kind}] ${description}: ${answer.body.slice(0, 300)}`);
     }
     if (answer.timedOut) this.problem(`no answer in time [${kind}] ${description}`);
     if (answer.status === undefined && !answer.timedOut && !mayDrop) this.problem(`connection closed without an answer [${kind}] ${description}`);
@@ -55,7 +63,7 @@ export class FuzzTally {
     const byStatus = [...this.statuses].sort().map(([s, n]) => `${s}: ${n}`).join(', ');
     const byKind = [...this.kinds].sort().map(([k, n]) => `${k} ${n}`).join(', ');
     return (
-      `${this.family} fuzz (FUZZ_SEED=${this.seed}): ${this.sent} requests sent, ${this.serverErrors} answered 5xx, ` +
+      `${this.family} fuzz (FUZZ_SEED=${this.seed}): ${this.sent} ${this.unit}, ${this.serverErrors} answered 5xx or an internal error, ` +
       `${this.unanswered} closed without an answer\n  by status: ${byStatus}\n  by kind: ${byKind}`
     );
   }

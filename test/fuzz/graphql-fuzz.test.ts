@@ -30,7 +30,7 @@ describe('GraphQL fuzz', () => {
 
   it(`answers ${REQUESTS} malformed GraphQL requests without a 5xx, a crash or a stack trace`, async () => {
     const rng = new SeededRandom(seed).fork('graphql');
-    const tally = new FuzzTally('GraphQL', seed);
+    const tally = new FuzzTally('GraphQL', seed, 'requests sent');
 
     const done = await runPool(REQUESTS, 6, Date.now() + 100_000, async () => {
       if (server.exit()) return;

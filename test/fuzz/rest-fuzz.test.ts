@@ -32,7 +32,7 @@ describe('REST fuzz', () => {
     const operations = operationsOf(document);
     expect(operations.length).toBeGreaterThan(20);
     const rng = new SeededRandom(seed).fork('rest');
-    const tally = new FuzzTally('REST', seed);
+    const tally = new FuzzTally('REST', seed, 'requests sent');
     const total = operations.length * PER_OPERATION;
 
     const done = await runPool(total, 8, Date.now() + 100_000, async (index) => {

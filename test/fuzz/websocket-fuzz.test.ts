@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SeededRandom, fuzzSeed } from '../support/seeded-random.js';
+import { type MemoryUsage, type ServerProcess, startServerProcess } from '../support/server-process.js';
+import { FuzzTally, runPool } from './fuzz-tally.js';
+import { expectServerUnharmed } from './server-unharmed.js';
+import { manyConnections, runClient } from './websocket-clients.js';
+
+const CLIENTS = 400;
+const MANY_CONNECTIONS = 150;
+const seed = fuzzSeed();
+
+describe('WebSocket fuzz', () => {
+  let server: ServerProcess;
+  let userdataBefore: Buffer;
+  let baseline: MemoryUsage;
+
+  beforeAll(async () => {
+    server = await startServerProcess();
+    userdataBefore = readFileSync(server.userdataPath);
+    for (let i = 0; i < 20; i++) await fetch(`${server.url}/api/version`);
+    baseline = await server.memory();
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it(`survives ${CLIENTS} misbehaving clients and ${MANY_CONNECTIONS} sockets at once without a 5xx, a crash or a stack trace`, async () => {
+    const rng = new SeededRandom(seed).fork('websocket');
+    const tally = new FuzzTally('WebSocket', seed, 'connections by misbehaving clients');
+    let messages = 0;
+
+    // at most 6 at once: the server lets one address keep only a few sockets waiting for connection_init
+    const done = await runPool(CLIENTS, 6, Date.now() + 100_000, async () => {
+      if (server.exit()) return;
+      const outcome = await runClient({ rng, port: server.port, token: server.token });
+      messages += outcome.messages;
+      tally.record(outcome.kind, outcome.description, outcome);
+      if (outcome.kind === 'never-init' && outcome.status === 101 && outcome.closeCode === undefined) {
+        tally.problem(`a socket that never sent connection_init was still open after 6 s (${outcome.description})`);
+      }
+    });
+    const many = await manyConnections({ rng, port: server.port, token: server.token }, MANY_CONNECTIONS);
+
+    console.log(
+      `${tally.summary()}\n  ${messages} messages or raw frames sent on those connections; ` +
+        `then ${MANY_CONNECTIONS} sockets at once: ${many.acked} acknowledged, ${many.opened} still open before closing`,
+    );
+    expect(server.exit(), `the API process died (FUZZ_SEED=${seed}):\n${server.diagnostics()}`).toBeUndefined();
+    expect(tally.failures, `FUZZ_SEED=${seed}\n${server.diagnostics()}`).toEqual([]);
+    expect(done, `time ran out after ${done} of ${CLIENTS} clients (FUZZ_SEED=${seed})`).toBe(CLIENTS);
+    expect(many.acked, `FUZZ_SEED=${seed}`).toBe(MANY_CONNECTIONS);
+    expect(many.closeCodes, `sockets the server closed while they were in use (FUZZ_SEED=${seed})`).toEqual([]);
+    await expectServerUnharmed(server, { userdataBefore, baseline, seed });
+  }, 180_000);
+});
