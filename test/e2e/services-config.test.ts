@@ -70,9 +70,16 @@ describe('setServiceConfiguration', () => {
     expect(userdata(server)).toEqual(before);
   });
 
-  it('accepts a subdomain that only starts like one (prefix match, as Python re.match)', async () => {
-    expect(await configure('bitwarden', { subdomain: 'vault.x' })).toMatchObject({ success: true, code: 200 });
-    expect(userdata(server).modules.bitwarden.subdomain).toBe('vault.x');
+  it.each([
+    ['a subdomain that only starts like one', 'vault.x'],
+    ['an nginx directive after a valid label', 'vpn2; return 302 https://evil.example/;\n#'],
+  ])('refuses %s (the whole value must match) and writes nothing', async (_case, value) => {
+    const before = userdata(server);
+
+    const result = await configure('bitwarden', { subdomain: value });
+
+    expect(result).toMatchObject({ success: false, code: 400, message: `Value ${value} is not valid for subdomain` });
+    expect(userdata(server)).toEqual(before);
   });
 
   it('creates the module object of a service that has none yet', async () => {

@@ -13,10 +13,26 @@ const count: ConfigOption = { ...base, name: 'n', type: 'int', default: 3, minVa
 const userData = { modules: { nextcloud: { subdomain: 'files' }, bitwarden: { enable: false }, monitoring: {} } };
 
 describe('isValidConfigValue', () => {
-  it('matches string regexes at the start only (Python re.match)', () => {
-    expect(isValidConfigValue(subdomain, 'cloud.x', {})).toBe(true);
+  it('matches string regexes against the whole value', () => {
+    expect(isValidConfigValue(subdomain, 'cloud', {})).toBe(true);
+    expect(isValidConfigValue(subdomain, 'cloud.x', {})).toBe(false);
     expect(isValidConfigValue(subdomain, '-cloud', {})).toBe(false);
-    expect(isValidConfigValue(text({ regex: '[0-9]+$' }), '12a', {})).toBe(false);
+    expect(isValidConfigValue(text({ regex: '[0-9]+' }), '12a', {})).toBe(false);
+    expect(isValidConfigValue(text({ regex: '[0-9]+|x' }), 'x1', {})).toBe(false);
+    expect(isValidConfigValue(text({ regex: '[0-9]+|x' }), '12', {})).toBe(true);
+  });
+
+  it('refuses a subdomain that is more than one DNS label, and control characters in any string', () => {
+    const loose = { ...subdomain, regex: '.*' } as ConfigOption;
+
+    expect(isValidConfigValue(subdomain, 'vpn2; return 302 https://evil.example/;\n#', {})).toBe(false);
+    expect(isValidConfigValue(loose, 'a.b', {})).toBe(false);
+    expect(isValidConfigValue(loose, 'a'.repeat(64), {})).toBe(false);
+    expect(isValidConfigValue(loose, 'vpn-2', {})).toBe(true);
+    expect(isValidConfigValue(text(), 'line\nbreak', {})).toBe(false);
+    expect(isValidConfigValue(text(), 'tab\there', {})).toBe(false);
+    expect(isValidConfigValue(text(), 'del\u007f', {})).toBe(false);
+    expect(isValidConfigValue(text(), 'plain text, ünïcode', {})).toBe(true);
   });
 
   it('allows an empty string only with allowEmpty', () => {

@@ -43,13 +43,24 @@ function subdomainTaken(userData: UserData, subdomain: string): boolean {
   });
 }
 
-/** §9.7: whether `value` may be stored for `option` (regexes match at the start only, like Python's re.match). */
+// One DNS label: letters, digits and inner hyphens, 1 to 63 characters.
+const DNS_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+// Values end up in the NixOS configuration and nginx: a line break or other control character is never data.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/**
+ * §9.7: whether `value` may be stored for `option`. A regex must match the whole value (the reference's
+ * re.match only anchored the start, so `vpn2; return 302 …` passed a subdomain pattern); a subdomain
+ * is one DNS label; no string holds a control character.
+ */
 export function isValidConfigValue(option: ConfigOption, value: unknown, userData: UserData): boolean {
   switch (option.type) {
     case 'string':
       if (typeof value !== 'string') return false;
       if (value === '' && !option.allowEmpty) return false;
-      if (option.regex !== null && value !== '' && new RegExp(`^(?:${option.regex})`).exec(value) === null) return false;
+      if (CONTROL_CHARACTER.test(value)) return false;
+      if (option.regex !== null && value !== '' && new RegExp(`^(?:${option.regex})$`).exec(value) === null) return false;
+      if (option.subdomain && !DNS_LABEL.test(value)) return false;
       // Includes the service's own current subdomain: re-submitting an unchanged subdomain fails (faithful quirk).
       if (option.subdomain && (RESERVED_SUBDOMAINS.has(value) || subdomainTaken(userData, value))) return false;
       return true;

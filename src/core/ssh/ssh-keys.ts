@@ -31,8 +31,12 @@ function keyListIn(data: UserData, username: string): { owner: KeyOwner; keys: s
   return { owner: 'user', keys: (entry.sshKeys ??= []) };
 }
 
+// One authorized_keys line: a line break would smuggle in a second line (`command="…"` and all).
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
 function checkKey(key: string, rules: KeyRules): void {
-  if (rules === 'legacy' ? !isLegacyAcceptedKey(key) : !isValidPublicKey(key)) {
+  const wellFormed = rules === 'legacy' ? isLegacyAcceptedKey(key) : isValidPublicKey(key);
+  if (!wellFormed || CONTROL_CHARACTER.test(key)) {
     const message = rules === 'legacy' ? LEGACY_SSH_MESSAGES.invalidKey : SSH_MESSAGES.invalidKey(SUPPORTED_KEY_TYPES);
     throw new CoreError('INVALID_SSH_KEY', message);
   }
@@ -49,8 +53,9 @@ export async function listSshKeys(deps: Pick<Deps, 'userData'>, username: string
 }
 
 /**
- * Appends the key exactly as given (checked trimmed) to the owner's list. INVALID_SSH_KEY, then
- * USER_NOT_FOUND, then KEY_ALREADY_EXISTS (exact text). The file keeps `ssh.rootKeys`, `sshKeys`
+ * Appends the key exactly as given (checked trimmed; no control character anywhere, comment and
+ * trailing line break included) to the owner's list. INVALID_SSH_KEY, then USER_NOT_FOUND, then
+ * KEY_ALREADY_EXISTS (exact text). The file keeps `ssh.rootKeys`, `sshKeys`
  * and `users` present afterwards, as the reference writes them.
  */
 export async function addSshKey(deps: Pick<Deps, 'userData'>, username: string, key: string, rules: KeyRules = 'current'): Promise<KeyOwner> {
