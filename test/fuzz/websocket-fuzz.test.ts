@@ -8,6 +8,7 @@ import { manyConnections, runClient } from './websocket-clients.js';
 
 const CLIENTS = 400;
 const MANY_CONNECTIONS = 150;
+const SILENT_SOCKETS = 12;
 const seed = fuzzSeed();
 
 describe('WebSocket fuzz', () => {
@@ -26,7 +27,7 @@ describe('WebSocket fuzz', () => {
     await server?.stop();
   });
 
-  it(`survives ${CLIENTS} misbehaving clients and ${MANY_CONNECTIONS} sockets at once without a 5xx, a crash or a stack trace`, async () => {
+  it(`survives ${CLIENTS + SILENT_SOCKETS} misbehaving clients and ${MANY_CONNECTIONS} sockets at once without a 5xx, a crash or a stack trace`, async () => {
     const rng = new SeededRandom(seed).fork('websocket');
     const tally = new FuzzTally('WebSocket', seed, 'connections by misbehaving clients');
     let messages = 0;
@@ -37,9 +38,12 @@ describe('WebSocket fuzz', () => {
       const outcome = await runClient({ rng, port: server.port, token: server.token });
       messages += outcome.messages;
       tally.record(outcome.kind, outcome.description, outcome);
-      if (outcome.kind === 'never-init' && outcome.status === 101 && outcome.closeCode === undefined) {
-        tally.problem(`a socket that never sent connection_init was still open after 6 s (${outcome.description})`);
-      }
+    });
+    // silent sockets keep their slot until the server gives up on them: a few at a time
+    await runPool(SILENT_SOCKETS, 6, Date.now() + 30_000, async () => {
+      const outcome = await runClient({ rng, port: server.port, token: server.token }, 'never-init');
+      tally.record(outcome.kind, outcome.description, outcome);
+      if (outcome.status === 101 && outcome.closeCode === undefined) tally.problem('a socket that never sent connection_init was still open after 6 s');
     });
     const many = await manyConnections({ rng, port: server.port, token: server.token }, MANY_CONNECTIONS);
 
