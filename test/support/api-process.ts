@@ -24,9 +24,15 @@ export async function freePort(): Promise<number> {
  * Runs a TypeScript entry point (`src/main.ts`, `src/cli.ts`) as its own OS process, node itself being that
  * process (no wrapper in between, so a signal reaches the API), started from a shell with the given umask.
  */
-export function spawnEntry(entry: string, env: NodeJS.ProcessEnv, options: { args?: string[]; umask?: string } = {}): ApiProcess {
+export function spawnEntry(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  options: { args?: string[]; umask?: string; nodeArgs?: string[] } = {},
+): ApiProcess {
   const umask = options.umask ?? '022';
-  const argv = [process.execPath, '--import', 'tsx', entry, ...(options.args ?? [])].map((a) => `'${a}'`).join(' ');
+  // node's own options after tsx's loader, so a preloaded module may be TypeScript too
+  const node = [process.execPath, '--import', 'tsx', ...(options.nodeArgs ?? [])];
+  const argv = [...node, entry, ...(options.args ?? [])].map((a) => `'${a}'`).join(' ');
   const child = spawn('/bin/sh', ['-c', `umask ${umask} && exec ${argv}`], {
     cwd: ROOT,
     env: { ...process.env, SP_HOST: 'simulated', LOG_LEVEL: 'warn', HOST: '127.0.0.1', DATABASE_URL: '', ...env },
@@ -42,8 +48,8 @@ export function spawnEntry(entry: string, env: NodeJS.ProcessEnv, options: { arg
 }
 
 /** Starts the API on `dataDir` and `port` as `npm start` would. */
-export function spawnApi(dataDir: string, port: number, env: NodeJS.ProcessEnv = {}, umask?: string): ApiProcess {
-  return spawnEntry('src/main.ts', { SP_TIME_SCALE: '0.01', ...env, DATA_DIR: dataDir, PORT: String(port) }, { umask });
+export function spawnApi(dataDir: string, port: number, env: NodeJS.ProcessEnv = {}, umask?: string, nodeArgs?: string[]): ApiProcess {
+  return spawnEntry('src/main.ts', { SP_TIME_SCALE: '0.01', ...env, DATA_DIR: dataDir, PORT: String(port) }, { umask, nodeArgs });
 }
 
 /** Waits until the process answers /healthz; fails early if it exits. Returns the milliseconds it took. */
