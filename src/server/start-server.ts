@@ -50,7 +50,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     url,
     port,
     runtime,
+    /** Refuses new connections, closes WebSockets (1001), lets in-flight requests finish, then settles jobs and the database. */
     async close() {
+      server.close(); // stop listening at once; the drain in stop() waits for the connections still open
       await sockets.close();
       await stop();
       await runtime.close();
