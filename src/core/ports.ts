@@ -1,7 +1,7 @@
 import type { DeviceToken, NewDeviceKey, RecoveryKey } from './auth/auth-types.js';
 import type { Host } from './host/host-types.js';
 import type { JobListFeed } from './jobs/job-list-feed.js';
-import type { Job, JobChange } from './jobs/job-types.js';
+import type { Job, JobChange, JobCheckpoint } from './jobs/job-types.js';
 import type { ServiceMonitor } from './services/service-monitor.js';
 import type { Secrets, UserData } from './userdata/userdata-types.js';
 import type { EmailPassword, EmailPasswordMetadata, GroupInfo, NewUserAccount, UserAccount } from './users/user-types.js';
@@ -21,6 +21,8 @@ export interface Logger {
 /** Topics and their JSON-safe payloads: they may travel between processes. */
 export interface Topics {
   jobs: JobChange;
+  /** Cancel a job: the process running it aborts its body. */
+  jobCancellations: { uid: string; reason: string };
   /** A device token stopped authenticating (deleted or refreshed): sockets opened with it must close. */
   tokenRevoked: { tokenHash: string };
 }
@@ -59,15 +61,24 @@ export interface AuthKeyRepository {
 }
 
 export interface JobRepository {
-  insert(job: Job, ownerId: string): Promise<void>;
-  /** Applies the patch; undefined when the job was removed meanwhile (it is not recreated). */
+  /** Inserts the job; false (nothing written) when another unfinished job holds its resource. */
+  insert(job: Job, ownerId: string): Promise<boolean>;
+  /** The unfinished job holding `resource`, if any. */
+  findHolder(resource: string): Promise<Job | undefined>;
+  /**
+   * Applies the patch to an unfinished job; undefined when the job was removed or has finished
+   * meanwhile (it is neither recreated nor reopened).
+   */
   update(uid: string, patch: Partial<Job>, expiresAt: Date | null): Promise<Job | undefined>;
+  /** Records where an unfinished job's work stands (null clears it). */
+  saveCheckpoint(uid: string, checkpoint: JobCheckpoint | null): Promise<void>;
   get(uid: string, now: Date): Promise<Job | undefined>;
   list(now: Date): Promise<Job[]>;
   remove(uid: string): Promise<boolean>;
   /**
    * Applies `failure` to unfinished jobs whose owning process is not alive since `aliveSince`;
-   * only to jobs of `typeIds` when given.
+   * only to jobs of `typeIds` when given. A failing (ERROR) job with a checkpoint gets the
+   * checkpoint's `interrupted` text as its error instead of `failure.error`.
    */
   failOrphaned(aliveSince: Date, failure: Partial<Job>, expiresAt: Date, typeIds?: readonly string[]): Promise<Job[]>;
   purgeExpired(now: Date): Promise<void>;
@@ -87,9 +98,14 @@ export interface AttemptLimiter {
   refund(clientKey: string): Promise<void>;
 }
 
-/** Work that outlives the request that started it (job bodies); drained on shutdown. */
+/** Work that outlives the request that started it (job bodies); drained, then aborted, on shutdown. */
 export interface BackgroundWork {
-  run(label: string, work: () => Promise<void>): void;
+  /** Runs `work` detached; its signal aborts on `cancel(id)` or `cancelAll()`. */
+  run(label: string, work: (signal: AbortSignal) => Promise<void>, id?: string): void;
+  /** Aborts the running work started with `id` in this process, with `reason`; false when none runs here. */
+  cancel(id: string, reason: unknown): boolean;
+  /** Aborts every running work (shutdown). */
+  cancelAll(reason: unknown): void;
   /** Waits for running work, at most `timeoutMs`. */
   drain(timeoutMs?: number): Promise<void>;
 }
