@@ -37,7 +37,8 @@ describe('addSshKey', () => {
     ['a NUL byte', (k: string) => `${k}\u0000`],
     ['a DEL character in the comment', (k: string) => `${k} bad\u007fname`],
     ['a tab inside the key', (k: string) => k.replace(' ', '\t')],
-    ['a trailing line break', (k: string) => `${k}\n`],
+    ['a line break followed by more text', (k: string) => `${k}\n `],
+    ['two final line breaks', (k: string) => `${k}\n\n`],
   ])('refuses %s with INVALID_SSH_KEY under both rule sets, and writes nothing', async (_case, make) => {
     const key = make(ed25519Key('me'));
     const before = structuredClone(store.document);
@@ -46,6 +47,19 @@ describe('addSshKey', () => {
       await expect(addSshKey(deps, 'bob', key, rules)).rejects.toMatchObject({ code: 'INVALID_SSH_KEY' });
     }
     expect(store.document).toEqual(before);
+  });
+
+  it('stores a key pasted with its final line break (as `cat key.pub` prints it) without it, and removes it the same way', async () => {
+    const key = ed25519Key('pasted');
+
+    await addSshKey(deps, 'bob', `${key}\n`);
+    await addSshKey(deps, 'alice', `${key}\r\n`);
+
+    expect(store.document.users![0]!.sshKeys).toEqual([key]);
+    expect(store.document.sshKeys).toEqual([ALICE_KEY, key]);
+    await expect(addSshKey(deps, 'bob', key)).rejects.toMatchObject({ code: 'KEY_ALREADY_EXISTS' });
+    await removeSshKey(deps, 'bob', `${key}\n`);
+    expect(store.document.users![0]!.sshKeys).toEqual([]);
   });
 
   it('appends the untrimmed key to root, the primary user and a user, creating missing lists', async () => {

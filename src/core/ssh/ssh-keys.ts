@@ -34,6 +34,11 @@ function keyListIn(data: UserData, username: string): { owner: KeyOwner; keys: s
 // One authorized_keys line: a line break would smuggle in a second line (`command="…"` and all).
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
+/** `cat id_ed25519.pub` output ends with one line break: it ends the line, it is not part of the key. */
+function withoutFinalLineBreak(key: string): string {
+  return key.replace(/\r?\n$/, '');
+}
+
 function checkKey(key: string, rules: KeyRules): void {
   const wellFormed = rules === 'legacy' ? isLegacyAcceptedKey(key) : isValidPublicKey(key);
   if (!wellFormed || CONTROL_CHARACTER.test(key)) {
@@ -53,12 +58,13 @@ export async function listSshKeys(deps: Pick<Deps, 'userData'>, username: string
 }
 
 /**
- * Appends the key exactly as given (checked trimmed; no control character anywhere, comment and
- * trailing line break included) to the owner's list. INVALID_SSH_KEY, then USER_NOT_FOUND, then
+ * Appends the key as given, less one final line break (checked trimmed; no other control character
+ * anywhere, comment included) to the owner's list. INVALID_SSH_KEY, then USER_NOT_FOUND, then
  * KEY_ALREADY_EXISTS (exact text). The file keeps `ssh.rootKeys`, `sshKeys`
  * and `users` present afterwards, as the reference writes them.
  */
-export async function addSshKey(deps: Pick<Deps, 'userData'>, username: string, key: string, rules: KeyRules = 'current'): Promise<KeyOwner> {
+export async function addSshKey(deps: Pick<Deps, 'userData'>, username: string, given: string, rules: KeyRules = 'current'): Promise<KeyOwner> {
+  const key = withoutFinalLineBreak(given);
   checkKey(key, rules);
   return deps.userData.update((data) => {
     const { owner, keys } = keyListIn(data, username);
@@ -73,16 +79,17 @@ export async function addSshKey(deps: Pick<Deps, 'userData'>, username: string, 
 }
 
 /**
- * Removes the key (first exact match). USER_NOT_FOUND or KEY_NOT_FOUND; nothing is written then.
+ * Removes the key (first exact match, less one final line break as when it was added). USER_NOT_FOUND or KEY_NOT_FOUND; nothing is written then.
  * `dropEmptyRootKeys`: the legacy REST rule that deletes an emptied `ssh.rootKeys` (an empty list
  * broke the NixOS configuration of that era).
  */
 export async function removeSshKey(
   deps: Pick<Deps, 'userData'>,
   username: string,
-  key: string,
+  given: string,
   options: { dropEmptyRootKeys?: boolean } = {},
 ): Promise<KeyOwner> {
+  const key = withoutFinalLineBreak(given);
   return deps.userData.update((data) => {
     const { owner, keys } = keyListIn(data, username);
     const index = keys.indexOf(key);
