@@ -8,7 +8,7 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { authenticate } from '../core/auth/device-tokens.js';
 import type { Deps } from '../core/ports.js';
 import type { GqlContext } from '../resolvers/context.js';
-import { asksForIntrospection, costLimitRule, limitedParseOptions } from './graphql-limits.js';
+import { TOO_DEEP_TO_PARSE, asksForIntrospection, costLimitRule, limitedParseOptions } from './graphql-limits.js';
 import { httpSubscriptionRefusal } from './http-subscription-refusal.js';
 import { tokenFromRequest } from './request-token.js';
 
@@ -57,6 +57,8 @@ export async function createGraphqlHttp(server: Server, schema: GraphQLSchema, d
     introspection: true,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), variableErrorsAsExecutionErrors, introspectionForCallersOnly, httpSubscriptionRefusal],
     formatError(formatted, error) {
+      // graphql's parser recurses per nesting level; Apollo passes the stack overflow's own wording on
+      if (formatted.extensions?.code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED && isStackOverflow(error)) return { ...formatted, message: TOO_DEEP_TO_PARSE };
       if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') return formatted;
       if (refusedWithClientStatus(error)) return { ...formatted, extensions: { ...formatted.extensions, code: 'BAD_REQUEST' } };
       deps.logger.error('graphql resolver failed', { error: error instanceof Error ? error.stack : String(error) });
@@ -82,6 +84,11 @@ export async function createGraphqlHttp(server: Server, schema: GraphQLSchema, d
 function refusedWithClientStatus(error: unknown): boolean {
   const status = (error as { extensions?: { http?: { status?: unknown } } } | undefined)?.extensions?.http?.status;
   return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+function isStackOverflow(error: unknown): boolean {
+  const original = (error as { originalError?: unknown } | undefined)?.originalError ?? error;
+  return original instanceof RangeError || (error instanceof Error && /Maximum call stack size exceeded/.test(error.message));
 }
 
 function rawVariablesOf(body: unknown): Record<string, unknown> | undefined {

@@ -28,6 +28,9 @@ export const GRAPHQL_LIMITS = {
   maxTokens: 5_000,
 } as const;
 
+/** What a caller is told when a document, still within the token limit, nests too deeply for graphql's parser. */
+export const TOO_DEEP_TO_PARSE = 'The operation is nested too deeply to be parsed.';
+
 /** graphql's parse options for both transports: parsing stops at the token limit. */
 export const limitedParseOptions: ParseOptions = { maxTokens: GRAPHQL_LIMITS.maxTokens };
 
@@ -117,7 +120,7 @@ export function checkOperation(schema: GraphQLSchema, payload: OperationPayload,
   } catch (err) {
     if (err instanceof GraphQLError) return [err];
     // graphql's parser recurses per nesting level: a deep enough document, still within the token limit, exhausts the stack
-    if (err instanceof RangeError) return [new GraphQLError('The operation is nested too deeply to be parsed.')];
+    if (err instanceof RangeError) return [new GraphQLError(TOO_DEEP_TO_PARSE)];
     throw err;
   }
   const errors = validate(schema, document, [...rules, costLimitRule]);

@@ -35,6 +35,12 @@ describe('depth', () => {
     expectRefused(await gql(server, query, undefined, server.token), 'GRAPHQL_VALIDATION_FAILED', /nested too deeply: at most 15 levels/);
   });
 
+  it('refuses a selection nested too deeply for the parser, within the token limit, with a clear message', async () => {
+    const query = `${'{ a '.repeat(2_400)}${'}'.repeat(2_400)}`;
+
+    expectRefused(await gql(server, query, undefined, server.token), 'GRAPHQL_PARSE_FAILED', /^The operation is nested too deeply to be parsed\.$/);
+  });
+
   it('runs a legitimate query 15 levels deep', async () => {
     const { query, depth } = storageCycleQuery(3);
     expect(depth).toBe(15);
