@@ -256,13 +256,23 @@ describe('system actions', () => {
     expect(result.job).toMatchObject({ typeId: 'system.nixos.upgrade', name: 'Upgrade system', description: 'Upgrading the system to the latest version.' });
     expect(await waitForJob(server, result.job.uid)).toMatchObject({ status: 'FINISHED', result: 'System rebuilt.' });
 
+    const systemJobs = async () =>
+      ((await call('{ jobs { getJobs { uid typeId } } }')).body.data.jobs.getJobs as { uid: string; typeId: string }[]).filter((j) =>
+        j.typeId.startsWith('system.nixos'),
+      );
     const rootRebuild = await call('mutation { runSystemRebuild { success code message } }');
-    const rootUpgrade = await call('mutation { runSystemUpgrade { success code message } }');
     expect(rootRebuild.body.data.runSystemRebuild).toEqual({ success: true, code: 200, message: 'Starting system rebuild' });
+    // one job at a time changes the system generation: an upgrade asked for during the rebuild is refused
+    const duringRebuild = await call('mutation { runSystemUpgrade { success code message } }');
+    expect(duringRebuild.body.data.runSystemUpgrade).toEqual({
+      success: false, code: 409, message: 'Another job (Rebuild system) is already working on system',
+    });
+    for (const job of await systemJobs()) await waitForJob(server, job.uid);
+    const rootUpgrade = await call('mutation { runSystemUpgrade { success code message } }');
     expect(rootUpgrade.body.data.runSystemUpgrade).toEqual({ success: true, code: 200, message: 'Starting system upgrade' });
-    const jobs = (await call('{ jobs { getJobs { uid typeId } } }')).body.data.jobs.getJobs;
-    for (const job of jobs.filter((j: { typeId: string }) => j.typeId.startsWith('system.nixos'))) await waitForJob(server, job.uid);
-    expect(jobs.filter((j: { typeId: string }) => j.typeId === 'system.nixos.upgrade')).toHaveLength(2);
+    const jobs = await systemJobs();
+    for (const job of jobs) await waitForJob(server, job.uid);
+    expect(jobs.filter((j) => j.typeId === 'system.nixos.upgrade')).toHaveLength(2);
   });
 
   it('runSystemRollback, rebootSystem and pullRepositoryChanges answer as the reference', async () => {

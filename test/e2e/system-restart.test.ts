@@ -6,7 +6,7 @@ import { type TestServer, gql, startTestServer } from '../support/test-server.js
 import { JOB_FIELDS } from './system-helpers.js';
 
 // `nixos-rebuild switch` restarts this API: a rebuild job still unfinished at the next start is taken as done,
-// while any other interrupted job fails.
+// while any other interrupted job fails, saying where it stopped.
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sp-api-rebuild-restart-'));
 let server: TestServer | undefined;
@@ -24,9 +24,10 @@ describe('restart during a rebuild', () => {
     // Simulated work 100 times slower than real: both jobs stay RUNNING while the API stops.
     server = await startTestServer({ dataDir, timeScale: 100 });
     const rebuild = await gql(server, 'mutation { system { runSystemRebuild { job { uid } } } }', undefined, server.token);
-    const garbage = await gql(server, 'mutation { system { nixCollectGarbage { job { uid } } } }', undefined, server.token);
+    // a move works on another resource than the rebuild, so both run at once
+    const move = await gql(server, 'mutation { services { moveService(input: {serviceId: "nextcloud", location: "sda1"}) { job { uid } } } }', undefined, server.token);
     const rebuildId = rebuild.body.data.system.runSystemRebuild.job.uid;
-    const garbageId = garbage.body.data.system.nixCollectGarbage.job.uid;
+    const moveId = move.body.data.services.moveService.job.uid;
     const deadline = Date.now() + 10_000;
     while ((await jobs(server)).some((j) => j.status !== 'RUNNING')) {
       if (Date.now() > deadline) throw new Error('the jobs never ran');
@@ -46,7 +47,8 @@ describe('restart during a rebuild', () => {
       statusText: 'Starting the system rebuild...',
     });
     expect(byId[rebuildId]!.finishedAt).not.toBeNull();
-    expect(byId[garbageId]).toMatchObject({ typeId: 'maintenance.collect_nix_garbage', status: 'ERROR', result: null });
-    expect(byId[garbageId]!.error).toMatch(/interrupted/);
+    expect(byId[moveId]).toMatchObject({ typeId: 'services.nextcloud.move', status: 'ERROR', result: null });
+    expect(byId[moveId]!.error).toMatch(/^Interrupted while (stopping Nextcloud to move it|moving Nextcloud) from sdb to sda1/);
+    expect(byId[moveId]!.error).toMatch(/Nextcloud stopped \(phpfpm-nextcloud\.service/);
   }, 60_000);
 });

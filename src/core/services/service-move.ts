@@ -97,23 +97,26 @@ async function runMove(deps: MoveDeps, initial: MovePlan, report: ReportProgress
     folders: service.folders.map((folder) => ({ path: folder.path, on: 'from', mounted: true })),
   };
   // Each step starts only if the job is still wanted, and is recorded before it touches anything.
+  const save = () => job.checkpoint(moveCheckpoint(state));
   const at = (step: MoveStep) => {
     signal.throwIfAborted();
     state.step = step;
-    return job.checkpoint(moveCheckpoint(state));
+    return save();
   };
   const undo: (() => Promise<unknown>)[] = [];
   try {
     await at('stopping');
     await report({ progress: 5, statusText: M.stopping(display) });
-    await stopRunningUnits(deps, service, state, signal);
+    await stopRunningUnits(deps, service, state, save, signal);
     await report({ progress: 9, statusText: M.stoppedStartingMove });
     await at('unmounting');
     await report({ progress: 10, statusText: M.unmounting });
     for (const [i, folder] of service.folders.entries()) {
       signal.throwIfAborted();
-      await deps.host.unmount(folder.path);
+      // recorded before it happens: an interruption now may have left it either way
       state.folders[i]!.mounted = false;
+      await save();
+      await deps.host.unmount(folder.path);
       undo.push(() => deps.host.bindMount(folderOnVolume(folder, plan.from), folder.path));
     }
     let progress = 20;
@@ -176,14 +179,20 @@ async function runMove(deps: MoveDeps, initial: MovePlan, report: ReportProgress
 }
 
 // Stops the units that run (only those are started again later) and waits until every unit is down.
-async function stopRunningUnits(deps: MoveDeps, service: ServiceDefinition, state: MoveState, signal: AbortSignal): Promise<void> {
+// The units to stop are recorded (`save`) before the first is stopped, so an interruption names them.
+async function stopRunningUnits(
+  deps: MoveDeps,
+  service: ServiceDefinition,
+  state: MoveState,
+  save: () => Promise<void>,
+  signal: AbortSignal,
+): Promise<void> {
   const states = await deps.host.unitStates(service.units, signal);
   const running = service.units.filter((unit) => RUNNING.includes(states.get(unit)?.activeState ?? ''));
   const settling = service.units.some((unit) => states.get(unit)?.activeState === 'deactivating');
-  for (const unit of running) {
-    state.stopped.push(unit);
-    await deps.host.stopUnit(unit);
-  }
+  state.stopped.push(...running);
+  if (running.length > 0) await save();
+  for (const unit of running) await deps.host.stopUnit(unit);
   if (running.length === 0 && !settling) return;
   deps.serviceMonitor.forgetUnitStates();
   if (!(await waitForUnitStates(deps, service.units, ['inactive', 'failed'], UNIT_WAIT_MS, signal))) {
