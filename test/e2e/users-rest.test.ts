@@ -48,12 +48,14 @@ describe('POST /users', () => {
     expect((await call('GET', '/users')).body).toEqual(['bob', 'restuser']);
   });
 
-  it('accepts form and query-string fields (flask-restful rules)', async () => {
+  it('accepts form fields and a username in the query string (flask-restful rules), but never a password there', async () => {
     const fromForm = await rest(server, 'POST', '/users', { token: server.token, ...form({ username: 'formuser', password: 'p1' }) });
-    const fromQuery = await call('POST', '/users?username=queryuser&password=p2');
+    const passwordInQuery = await call('POST', '/users?username=queryuser&password=p2');
+    const usernameInQuery = await rest(server, 'POST', '/users?username=queryuser', { token: server.token, ...form({ password: 'p2' }) });
 
     expect(fromForm).toMatchObject({ status: 201, body: { result: 0, username: 'formuser' } });
-    expect(fromQuery).toMatchObject({ status: 201, body: { result: 0, username: 'queryuser' } });
+    expect(passwordInQuery).toMatchObject({ status: 400, body: { message: { password: 'Send password in the request body, not in the query string' } } });
+    expect(usernameInQuery).toMatchObject({ status: 201, body: { result: 0, username: 'queryuser' } });
   });
 
   it('reports every missing field at once', async () => {
