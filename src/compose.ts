@@ -24,6 +24,7 @@ import { sampleSecrets, sampleUserData } from './infra/host/sample-userdata.js';
 import { SimulatedHost } from './infra/host/simulated-host.js';
 import { ServiceMonitor } from './core/services/service-monitor.js';
 import { JobListFeed } from './core/jobs/job-list-feed.js';
+import { SharedJobLogFeed } from './core/jobs/job-log-feed.js';
 import { allFolders, loadServiceDefinitions } from './core/services/service-registry.js';
 import { plannedServiceUnits } from './core/services/service-units-plan.js';
 import { FileServiceDefinitions } from './infra/services/file-service-definitions.js';
@@ -90,6 +91,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
         : new FileServiceDefinitions(config.modulesDir, join(config.nixosConfigDir, 'flake.nix'), logger),
     serviceMonitor: new ServiceMonitor({ host: machine.host, clock, background, logger }),
     jobFeed: new JobListFeed({ jobs, clock, pubsub, logger }),
+    jobLogFeed: new SharedJobLogFeed({ pubsub, logger }),
     instanceId: randomUUID(),
   };
   await wireServices(deps, options.maintenance);

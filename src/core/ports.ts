@@ -1,6 +1,7 @@
 import type { DeviceToken, NewDeviceKey, RecoveryKey } from './auth/auth-types.js';
 import type { Host } from './host/host-types.js';
 import type { JobListFeed } from './jobs/job-list-feed.js';
+import type { JobLogAppended, JobLogLine, JobLogNews } from './jobs/job-log-types.js';
 import type { Job, JobChange, JobCheckpoint } from './jobs/job-types.js';
 import type { ServiceMonitor } from './services/service-monitor.js';
 import type { Secrets, UserData } from './userdata/userdata-types.js';
@@ -23,6 +24,8 @@ export interface Topics {
   jobs: JobChange;
   /** Cancel a job: the process running it aborts its body. */
   jobCancellations: { uid: string; reason: string };
+  /** Lines appended to a job's own log (in order, numbered without holes). */
+  jobLog: JobLogAppended;
   /** A device token stopped authenticating (deleted or refreshed): sockets opened with it must close. */
   tokenRevoked: { tokenHash: string };
 }
@@ -82,6 +85,16 @@ export interface JobRepository {
    */
   failOrphaned(aliveSince: Date, failure: Partial<Job>, expiresAt: Date, typeIds?: readonly string[]): Promise<Job[]>;
   purgeExpired(now: Date): Promise<void>;
+  /** Stores lines of a job's log (numbered by the job's one writer); fails when the job is gone. */
+  appendLog(uid: string, lines: readonly JobLogLine[]): Promise<void>;
+  /** The job's log lines numbered above `afterSeq`, in order, at most `limit`. */
+  readLog(uid: string, afterSeq: number, limit: number): Promise<JobLogLine[]>;
+}
+
+/** Live news of jobs' logs for this process's followers: one pub/sub reader shared by all of them. */
+export interface JobLogFeed {
+  /** News of job `uid` from now on (lines as stored, then its end) in a bounded queue, until returned. */
+  watch(uid: string): AsyncIterableIterator<JobLogNews>;
 }
 
 /** Processes sharing one database announce themselves so survivors can tell whose jobs died. */
@@ -215,6 +228,8 @@ export interface Deps {
   serviceMonitor: ServiceMonitor;
   /** The job list after each change, one query per change shared by every jobUpdates subscriber. */
   jobFeed: JobListFeed;
+  /** Live lines of jobs' logs for this process's followers, one pub/sub reader shared by all of them. */
+  jobLogFeed: JobLogFeed;
   /** Identifies this process among those sharing the database. */
   instanceId: string;
 }

@@ -11,6 +11,7 @@ import { DrizzleTokenRepository } from '../../src/infra/db/drizzle-token.reposit
 import { deviceTokens } from '../../src/infra/db/schema.js';
 import { InMemoryPubSub } from '../../src/infra/pubsub/in-memory.pubsub.js';
 import { JobListFeed } from '../../src/core/jobs/job-list-feed.js';
+import { SharedJobLogFeed } from '../../src/core/jobs/job-log-feed.js';
 import { MemoryAttemptLimiter } from '../../src/infra/runtime/attempt-limiter.js';
 import { InProcessBackgroundWork } from '../../src/infra/runtime/background-work.js';
 import { FixedClock, idleMachinePorts, silentLogger } from '../fakes/fake-deps.js';
@@ -40,6 +41,7 @@ describe.each(BACKENDS)('persistence on $name', (backend) => {
       ...(await idleMachinePorts()),
       instanceId: 'instance-a',
       jobFeed: new JobListFeed({ jobs, clock, pubsub, logger: silentLogger }),
+      jobLogFeed: new SharedJobLogFeed({ pubsub, logger: silentLogger }),
     };
   });
   afterEach(async () => {

@@ -1,3 +1,4 @@
+import type { JobLogLine } from '../../src/core/jobs/job-log-types.js';
 import type { Job, JobCheckpoint } from '../../src/core/jobs/job-types.js';
 import type { JobRepository } from '../../src/core/ports.js';
 import { InMemoryPubSub } from '../../src/infra/pubsub/in-memory.pubsub.js';
@@ -11,6 +12,7 @@ import { FixedClock, silentLogger } from './fake-deps.js';
 export class InMemoryJobRepository implements JobRepository {
   readonly rows = new Map<string, Job>();
   readonly checkpoints = new Map<string, JobCheckpoint | null>();
+  readonly logs = new Map<string, JobLogLine[]>();
   async insert(job: Job) {
     // Checked and inserted in one step, as the database's unique index does.
     if (job.resource && this.holder(job.resource)) return false;
@@ -42,12 +44,20 @@ export class InMemoryJobRepository implements JobRepository {
     return [...this.rows.values()].map((row) => ({ ...row }));
   }
   async remove(uid: string) {
+    this.logs.delete(uid);
     return this.rows.delete(uid);
   }
   async failOrphaned(): Promise<Job[]> {
     return [];
   }
   async purgeExpired() {}
+  async appendLog(uid: string, lines: readonly JobLogLine[]) {
+    if (!this.rows.has(uid)) throw new Error(`no job ${uid}`);
+    this.logs.set(uid, [...(this.logs.get(uid) ?? []), ...lines.map((line) => ({ ...line }))]);
+  }
+  async readLog(uid: string, afterSeq: number, limit: number) {
+    return (this.logs.get(uid) ?? []).filter((line) => line.seq > afterSeq).slice(0, limit);
+  }
 }
 
 const isFinished = (job: Job) => job.status === 'FINISHED' || job.status === 'ERROR';

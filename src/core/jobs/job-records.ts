@@ -1,4 +1,5 @@
 import type { Deps } from '../ports.js';
+import type { JobLogLine } from './job-log-types.js';
 import type { JobCheckpoint, JobUpdate } from './job-types.js';
 import { updateJob } from './jobs.js';
 
@@ -19,20 +20,25 @@ export async function recordCheckpoint(deps: RecordDeps, uid: string, checkpoint
   await withRetries(deps, PROGRESS_BACKOFF_MS, 'job checkpoint not recorded', uid, () => deps.jobs.saveCheckpoint(uid, checkpoint));
 }
 
+/** Stores log lines with the same retries as progress; false (logged, never thrown) when they could not be. */
+export async function recordLogLines(deps: RecordDeps, uid: string, lines: readonly JobLogLine[]): Promise<boolean> {
+  return withRetries(deps, PROGRESS_BACKOFF_MS, 'job log lines not recorded', uid, () => deps.jobs.appendLog(uid, lines));
+}
+
 /** Writes the FINISHED or ERROR update, retried for several seconds before giving up with an error log. */
 export async function recordFinalUpdate(deps: RecordDeps, uid: string, update: JobUpdate): Promise<void> {
   await withRetries(deps, FINAL_BACKOFF_MS, 'job result not recorded', uid, () => updateJob(deps, uid, update));
 }
 
-async function withRetries(deps: RecordDeps, backoffMs: readonly number[], what: string, uid: string, write: () => Promise<unknown>) {
+async function withRetries(deps: RecordDeps, backoffMs: readonly number[], what: string, uid: string, write: () => Promise<unknown>): Promise<boolean> {
   for (let attempt = 0; ; attempt++) {
     try {
       await write();
-      return;
+      return true;
     } catch (err) {
       const gaveUp = attempt >= backoffMs.length;
       deps.logger[gaveUp ? 'error' : 'warn'](what, { uid, attempt: attempt + 1, gaveUp, error: String(err) });
-      if (gaveUp) return;
+      if (gaveUp) return false;
       await deps.clock.sleep(backoffMs[attempt]!);
     }
   }

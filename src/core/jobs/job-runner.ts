@@ -1,5 +1,6 @@
 import type { Deps } from '../ports.js';
 import { JobCancelled } from './job-cancellation.js';
+import { JobLogWriter } from './job-log-writer.js';
 import { type RecordDeps, recordCheckpoint, recordFinalUpdate, recordProgress } from './job-records.js';
 import type { Job, JobCheckpoint, JobUpdate } from './job-types.js';
 import { JOB_MESSAGES, type NewJob, createJob } from './jobs.js';
@@ -19,6 +20,8 @@ export interface RunningJob {
   signal: AbortSignal;
   /** Records where the work stands now (best effort), for the next start to report if this process dies. */
   checkpoint(state: JobCheckpoint | null): Promise<void>;
+  /** Adds text to the job's own log (one line per line; best effort, never waits). */
+  log(text: string): void;
 }
 
 export type JobWork = (report: ReportProgress, job: RunningJob) => Promise<JobOutcome | void>;
@@ -47,7 +50,13 @@ type RunnerDeps = RecordDeps & Pick<Deps, 'background'>;
  */
 export async function startJob(deps: RunnerDeps, spec: NewJob, work: JobWork): Promise<Job> {
   const job = await createJob(deps, spec);
-  const report: ReportProgress = (progress) => recordProgress(deps, job.uid, { status: 'RUNNING', ...progress });
+  const log = new JobLogWriter(deps, job.uid);
+  let loggedStatusText: string | undefined;
+  const report: ReportProgress = (progress) => {
+    // each new status text is a step: it goes to the job's log too
+    if (progress.statusText && progress.statusText !== loggedStatusText) log.log((loggedStatusText = progress.statusText));
+    return recordProgress(deps, job.uid, { status: 'RUNNING', ...progress });
+  };
   deps.background.run(
     `job ${spec.typeId} ${job.uid}`,
     async (signal) => {
@@ -55,6 +64,7 @@ export async function startJob(deps: RunnerDeps, spec: NewJob, work: JobWork): P
         uid: job.uid,
         signal,
         checkpoint: (state) => recordCheckpoint(deps, job.uid, state),
+        log: (text) => log.log(text),
       };
       let final: JobUpdate;
       try {
@@ -64,16 +74,26 @@ export async function startJob(deps: RunnerDeps, spec: NewJob, work: JobWork): P
         const cancelled = signal.aborted && signal.reason instanceof JobCancelled ? signal.reason : undefined;
         if (cancelled?.atShutdown) {
           deps.logger.warn('job stopped by shutdown; the next start settles it', { typeId: spec.typeId, uid: job.uid });
+          log.log('Stopped: the API is shutting down.');
+          await log.flush();
           return;
         }
         final = cancelled ? { status: 'ERROR', error: JOB_MESSAGES.cancelled(cancelled.reason) } : failureUpdate(err);
         deps.logger.error('job failed', { typeId: spec.typeId, uid: job.uid, error: final.error ?? final.statusText });
       }
+      log.log(finalLine(final));
+      // the log is complete before the job ends: whoever sees it end can read every line
+      await log.flush();
       await recordFinalUpdate(deps, job.uid, final);
     },
     job.uid,
   );
   return job;
+}
+
+function finalLine(final: JobUpdate): string {
+  if (final.status === 'ERROR') return `Failed: ${final.error ?? final.statusText ?? 'unknown error'}`;
+  return `Finished${final.result ?? final.statusText ? `: ${final.result ?? final.statusText}` : '.'}`;
 }
 
 function failureUpdate(err: unknown): JobUpdate {

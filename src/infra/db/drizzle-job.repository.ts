@@ -1,8 +1,9 @@
-import { and, eq, gt, gte, inArray, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, gte, inArray, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
+import type { JobLogLine } from '../../core/jobs/job-log-types.js';
 import type { Job, JobCheckpoint, JobStatus } from '../../core/jobs/job-types.js';
 import type { InstanceRegistry, JobRepository } from '../../core/ports.js';
 import type { Db } from './database.js';
-import { apiInstances, jobs } from './schema.js';
+import { apiInstances, jobLogLines, jobs } from './schema.js';
 
 type JobRow = typeof jobs.$inferSelect;
 
@@ -85,6 +86,22 @@ export class DrizzleJobRepository implements JobRepository {
   /** Deletes jobs past their expiry (finished more than their lifetime ago). */
   async purgeExpired(now: Date): Promise<void> {
     await this.db.delete(jobs).where(lte(jobs.expiresAt, now));
+  }
+
+  async appendLog(uid: string, lines: readonly JobLogLine[]): Promise<void> {
+    if (lines.length === 0) return;
+    await this.db.insert(jobLogLines).values(lines.map((line) => ({ jobUid: uid, seq: line.seq, loggedAt: line.timestamp, message: line.message })));
+  }
+
+  async readLog(uid: string, afterSeq: number, limit: number): Promise<JobLogLine[]> {
+    if (!isUuid(uid) || limit <= 0) return [];
+    const rows = await this.db
+      .select({ seq: jobLogLines.seq, timestamp: jobLogLines.loggedAt, message: jobLogLines.message })
+      .from(jobLogLines)
+      .where(and(eq(jobLogLines.jobUid, uid), gt(jobLogLines.seq, afterSeq)))
+      .orderBy(asc(jobLogLines.seq))
+      .limit(limit);
+    return rows;
   }
 }
 

@@ -52,6 +52,20 @@ export const jobs = pgTable(
   (t) => [uniqueIndex('jobs_unfinished_resource_idx').on(t.resource).where(sql`${t.status} in ('CREATED', 'RUNNING')`)],
 );
 
+// Each job's own log: `seq` counts its lines from 1 without holes (the line's cursor); removed with the job.
+export const jobLogLines = pgTable(
+  'job_log_lines',
+  {
+    jobUid: uuid('job_uid')
+      .notNull()
+      .references(() => jobs.uid, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    loggedAt: at('logged_at').notNull(),
+    message: text('message').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.jobUid, t.seq] })],
+);
+
 export const apiInstances = pgTable('api_instances', {
   id: text('id').primaryKey(),
   heartbeatAt: at('heartbeat_at').notNull(),
