@@ -55,6 +55,9 @@ export async function createGraphqlHttp(server: Server, schema: GraphQLSchema, d
     parseOptions: limitedParseOptions,
     validationRules: [costLimitRule],
     introspection: true,
+    // src/main.ts owns SIGINT and SIGTERM. Apollo's own handlers (installed unless NODE_ENV is "test") would
+    // stop it alongside, then send the signal again, which main.ts takes for a second one: exit 1 at once.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), variableErrorsAsExecutionErrors, introspectionForCallersOnly, httpSubscriptionRefusal],
     formatError(formatted, error) {
       // graphql's parser recurses per nesting level; Apollo passes the stack overflow's own wording on

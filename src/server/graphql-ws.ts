@@ -110,8 +110,11 @@ export function attachGraphqlWebSocket(server: Server, schema: GraphQLSchema, de
       server.off('upgrade', onUpgrade);
       await stopFollowingRevocations();
       const open = [...wsServer.clients];
-      await handle.dispose(); // sends 1001 to every client
+      // dispose() sends 1001 to every client at once, then waits until all are gone: for a client that never
+      // answers, ws would wait 30 s. Those still open after the grace are cut off, which ends the wait.
+      const disposed = handle.dispose();
       await closedWithin(open, CLOSE_GRACE_MS);
+      await disposed;
     },
   };
 }

@@ -35,7 +35,7 @@ export function spawnEntry(
   const argv = [...node, entry, ...(options.args ?? [])].map((a) => `'${a}'`).join(' ');
   const child = spawn('/bin/sh', ['-c', `umask ${umask} && exec ${argv}`], {
     cwd: ROOT,
-    env: { ...process.env, SP_HOST: 'simulated', LOG_LEVEL: 'warn', HOST: '127.0.0.1', DATABASE_URL: '', ...env },
+    env: { ...withoutRunnerVariables(process.env), SP_HOST: 'simulated', LOG_LEVEL: 'warn', HOST: '127.0.0.1', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -45,6 +45,15 @@ export function spawnEntry(
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   return { child, url: `http://127.0.0.1:${env.PORT ?? ''}`, output: () => output, exited };
+}
+
+/**
+ * The test runner's environment without what it sets for itself (NODE_ENV=test, VITEST*, TEST): libraries
+ * read NODE_ENV (Apollo installs its own signal handlers unless it is "test"), and the API must run here as
+ * it does when started by a supervisor.
+ */
+function withoutRunnerVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => name !== 'NODE_ENV' && name !== 'TEST' && !name.startsWith('VITEST')));
 }
 
 /** Starts the API on `dataDir` and `port` as `npm start` would. */
