@@ -80,6 +80,19 @@ describe('moveService', () => {
       [100, 'Starting Nextcloud...'],
     ]);
     expect(updates.map((u) => u.statusText)).toContain('Rebuilding the system...');
+    const log = (await deps.jobs.readLog(job.uid, 0, 100)).map((line) => line.message);
+    expect(log.slice(0, 8)).toEqual([
+      'Performing pre-move checks...',
+      'Stopping Nextcloud...',
+      'Stopped service, starting the move...',
+      'Unmounting folders from old volume...',
+      'Unmounting /var/lib/nextcloud',
+      'Moving data to new volume...',
+      'Moving /volumes/sdb/nextcloud to /volumes/sda1/nextcloud',
+      'Making sure Nextcloud owns its files...',
+    ]);
+    expect(log).toContain('Mounting /volumes/sda1/nextcloud on /var/lib/nextcloud');
+    expect(log.at(-1)).toBe('Finished: Nextcloud moved successfully.');
   });
 
   it('puts everything back when a step fails in the middle: folders on the old volume, mounted, running', async () => {

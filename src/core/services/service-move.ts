@@ -116,6 +116,7 @@ async function runMove(deps: MoveDeps, initial: MovePlan, report: ReportProgress
       // recorded before it happens: an interruption now may have left it either way
       state.folders[i]!.mounted = false;
       await save();
+      job.log(`Unmounting ${folder.path}`);
       await deps.host.unmount(folder.path);
       undo.push(() => deps.host.bindMount(folderOnVolume(folder, plan.from), folder.path));
     }
@@ -126,6 +127,7 @@ async function runMove(deps: MoveDeps, initial: MovePlan, report: ReportProgress
       const [from, to] = [folderOnVolume(folder, plan.from), folderOnVolume(folder, plan.to)];
       state.folders[i]!.on = 'moving';
       await at('moving');
+      job.log(`Moving ${from} to ${to}`);
       await deps.host.moveFolder(from, to, signal).catch((err: unknown) => {
         throw new MoveError(`could not move ${from} to ${to} : ${err instanceof Error ? err.message : String(err)}`);
       });
@@ -138,6 +140,7 @@ async function runMove(deps: MoveDeps, initial: MovePlan, report: ReportProgress
     await report({ progress: 70, statusText: M.chowning(display) });
     for (const folder of service.folders) {
       signal.throwIfAborted();
+      job.log(`Giving ${folderOnVolume(folder, plan.to)} to ${folder.owner}:${folder.group}`);
       await deps.host.chownRecursive(folderOnVolume(folder, plan.to), folder.owner, folder.group, signal).catch(async (err: unknown) => {
         // The data is in place; wrong ownership is reported and the move goes on (as the reference does).
         if (!signal.aborted) await report({ error: M.cannotWrite(display, err instanceof Error ? err.message : String(err)) });
@@ -147,6 +150,7 @@ async function runMove(deps: MoveDeps, initial: MovePlan, report: ReportProgress
     await report({ progress: 90, statusText: M.mounting(display) });
     for (const [i, folder] of service.folders.entries()) {
       signal.throwIfAborted();
+      job.log(`Mounting ${folderOnVolume(folder, plan.to)} on ${folder.path}`);
       await deps.host.bindMount(folderOnVolume(folder, plan.to), folder.path, signal);
       state.folders[i]!.mounted = true;
       undo.push(() => deps.host.unmount(folder.path));
@@ -157,7 +161,10 @@ async function runMove(deps: MoveDeps, initial: MovePlan, report: ReportProgress
     state.locationRecorded = true;
   } catch (err) {
     // At shutdown nothing is undone (moving data back could take hours): the checkpoint tells where it stands.
-    if (!stoppingForShutdown(signal)) await putBack(deps, service, undo, state);
+    if (!stoppingForShutdown(signal)) {
+      job.log('Putting back what was changed');
+      await putBack(deps, service, undo, state);
+    }
     throw jobFailure(err);
   }
   try {

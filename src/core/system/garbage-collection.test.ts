@@ -109,6 +109,15 @@ describe('startGarbageCollection', () => {
       statusText: 'Garbage collection completed.',
       result: '0.42 MiB have been cleared',
     });
+    expect((await ports.jobs.readLog(job.uid, 0, 100)).map((line) => line.message)).toEqual([
+      'Calculate the number of dead packages...',
+      'Found 3 packages to remove!',
+      ...deleting(3).slice(0, 1),
+      'Cleaning...',
+      ...deleting(3).slice(1),
+      '3 store paths deleted, 0.42 MiB freed',
+      'Finished: 0.42 MiB have been cleared',
+    ]);
   });
 
   it('records a failure as ERROR with statusText Garbage collection failed', async () => {

@@ -26,20 +26,22 @@ type GarbageDeps = Pick<Deps, 'jobs' | 'clock' | 'pubsub' | 'instanceId' | 'back
 
 /** Starts the `maintenance.collect_nix_garbage` job: drop old generations, then collect dead store paths. */
 export async function startGarbageCollection(deps: GarbageDeps): Promise<Job> {
-  return startJob(deps, SYSTEM_JOBS.collectGarbage, (report, job) => collectGarbage(deps, report, job.signal));
+  return startJob(deps, SYSTEM_JOBS.collectGarbage, (report, job) => collectGarbage(deps, report, job.signal, job.log));
 }
 
 /**
  * The garbage-collection procedure on a job: progress in steps of at least 5 points, the freed size as
- * result. `signal` stops it (and the collector's processes).
+ * result, the commands' output in the job's log (`log`). `signal` stops it (and the collector's processes).
  */
 export async function collectGarbage(
   deps: Pick<Deps, 'host' | 'logger'>,
   report: ReportProgress,
   signal?: AbortSignal,
+  log: (text: string) => void = () => {},
 ): Promise<JobOutcome> {
   await report({ progress: 0, statusText: GARBAGE_MESSAGES.calculating });
   const generations = await deps.host.deleteOldGenerations(signal);
+  if (generations.output.trim()) log(generations.output);
   // like the reference, a failure to drop old generations does not stop the collection
   if (generations.exitCode !== 0) deps.logger.warn('deleting old generations failed', { exitCode: generations.exitCode });
   signal?.throwIfAborted();
@@ -51,6 +53,7 @@ export async function collectGarbage(
   let reported = 0;
   signal?.throwIfAborted();
   for await (const line of deps.host.collectGarbage(signal)) {
+    log(line);
     if (line.includes(DELETING)) {
       deleted += 1;
       const percent = Math.floor((deleted / dead) * 100);
