@@ -120,3 +120,20 @@ describe('followJobLog', () => {
     await expect(take(stalled, 2_000)).rejects.toMatchObject({ code: 'JOB_LOG_READER_TOO_SLOW' });
   });
 });
+
+describe('returning a followJobLog iterator', () => {
+  it('stops following at once while the job is quiet', async () => {
+    const ports = logPorts();
+    const { job, finish } = await startTalkingJob(ports);
+    const reader = await followJobLog(ports, job.uid);
+    await take(reader, 1);
+    const waiting = reader.next();
+
+    await reader.return!();
+
+    expect(await waiting).toEqual({ done: true, value: undefined });
+    expect(ports.jobLogFeed.followers(job.uid)).toBe(0);
+    finish();
+    await ports.background.drain();
+  });
+});

@@ -46,9 +46,9 @@ export async function* allJobLogLines(deps: LogDeps, uid: string): AsyncGenerato
  * Follows a job's log: the lines after `after` (all without it), then each new line as it is stored,
  * without gap or repeat, then one `end` event when the job ends (at once for a finished job).
  * JOB_NOT_FOUND before any event for an unknown job; JOB_LOG_READER_TOO_SLOW mid-way for a reader
- * that falls too far behind.
+ * that falls too far behind. Returning the iterator stops following at once, even mid-wait.
  */
-export async function followJobLog(deps: FollowDeps, uid: string, after?: string | null): Promise<AsyncGenerator<JobLogEvent>> {
+export async function followJobLog(deps: FollowDeps, uid: string, after?: string | null): Promise<AsyncIterableIterator<JobLogEvent>> {
   const afterSeq = parseLogCursor(after);
   // Watching starts before the job is read: whatever happens after the read is in the news.
   const news = deps.jobLogFeed.watch(uid);
@@ -59,7 +59,18 @@ export async function followJobLog(deps: FollowDeps, uid: string, after?: string
     await news.return?.();
     throw err;
   }
-  return follow(deps, job, news, afterSeq);
+  const events = follow(deps, job, news, afterSeq);
+  return {
+    next: () => events.next(),
+    async return() {
+      // ends a wait for news now; the generator's own return would wait for the next news
+      await news.return?.();
+      return events.return(undefined);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 }
 
 async function* follow(deps: LogDeps, job: Job, news: AsyncIterableIterator<JobLogNews>, afterSeq: number): AsyncGenerator<JobLogEvent> {
