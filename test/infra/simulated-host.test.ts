@@ -212,7 +212,7 @@ describe('SimulatedHost units', () => {
     await eventually(() => host.journal.all().length === 2, 'the rollback journal lines');
     expect(host.journal.all().map((e) => e.message)).toEqual(['switching to the previous system generation...', 'Finished rolling back the system.']);
     await host.reboot();
-    expect(host.journal.all().at(-1)).toMatchObject({ unit: null, priority: 5, message: expect.stringContaining('reboot') });
+    expect(host.journal.all().at(-1)).toMatchObject({ systemdUnit: null, priority: 5, message: expect.stringContaining('reboot') });
     expect(await stateOf(host, 'nginx.service')).toBe('active');
   });
 });

@@ -10,6 +10,7 @@ import { rebuildScript, upgradeScript } from './simulated-rebuild.js';
 /** Which units a rebuild should leave running, and which it should remove (services enabled or disabled). */
 export type ConfigurationPlan = () => Promise<{ present: string[]; absent: string[] }>;
 
+const API_UNIT = 'selfprivacy-api.service'; // the commands this API runs log under its own unit
 const NOT_FOUND_EXIT = 5; // systemctl's "unit not found"
 const STOPPED = new Set(['inactive', 'failed']);
 const REBUILD_UNITS: Record<string, () => string[]> = {
@@ -33,9 +34,11 @@ export class SimulatedHost implements Host {
     stateFile: string,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    /** The machine's journal (in memory only unless given). */
+    journal?: SimulatedJournal,
   ) {
     this.store = new JsonFileStore(stateFile, { initial: sampleHostState, mode: 0o600 });
-    this.journal = new SimulatedJournal(() => clock.now());
+    this.journal = journal ?? new SimulatedJournal(() => clock.now());
   }
 
   /** Lets a rebuild bring service units in line with the configuration (set once services are known). */
@@ -145,7 +148,7 @@ export class SimulatedHost implements Host {
   }
 
   async *followUnitLog(unit: string, signal: AbortSignal): AsyncIterable<string> {
-    for await (const entry of this.journal.follow(unit, signal)) yield entry.message;
+    for await (const entry of this.journal.follow({ unit }, undefined, signal)) yield entry.message;
   }
 
   async reboot(): Promise<void> {
@@ -154,6 +157,7 @@ export class SimulatedHost implements Host {
 
   async pullConfiguration(signal?: AbortSignal): Promise<CommandOutcome> {
     signal?.throwIfAborted();
+    this.journal.append(API_UNIT, 'git pull in /etc/nixos: Already up to date.');
     return { exitCode: 0, output: 'Already up to date.\n' };
   }
 
@@ -185,6 +189,7 @@ export class SimulatedHost implements Host {
     }
     yield 'deleting unused links...';
     await this.change((s) => void (s.deadStorePaths = 0));
+    this.journal.append(API_UNIT, `nix-store --gc: ${count} store paths deleted`);
     yield `${count} store paths deleted, ${(count * 2.296).toFixed(2)} MiB freed`;
   }
 
@@ -204,6 +209,7 @@ export class SimulatedHost implements Host {
       dev.fsavail = byteString(Number(dev.fsavail ?? 0) + grow);
       return true;
     });
+    if (found) this.journal.append(API_UNIT, `resize2fs ${devicePath}: the filesystem is now resized`);
     return found
       ? { exitCode: 0, output: `The filesystem on ${devicePath} is now resized.\n` }
       : { exitCode: 1, output: `resize2fs: No such file or directory while trying to open ${devicePath}\n` };
@@ -248,6 +254,7 @@ export class SimulatedHost implements Host {
         shiftUsage(s, to, folder.size);
       }
     });
+    this.journal.append(API_UNIT, `moved ${from} to ${to}`);
     await abortable(this.clock.sleep(1500), signal);
   }
 
@@ -263,6 +270,7 @@ export class SimulatedHost implements Host {
   async bindMount(source: string, target: string, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
     await this.change((s) => void (s.mounts[target] = source));
+    this.journal.append(null, `EXT4-fs: bind mount ${source} on ${target}`, 6, null);
   }
 
   async unmount(path: string): Promise<void> {
