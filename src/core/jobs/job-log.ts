@@ -60,17 +60,16 @@ export async function followJobLog(deps: FollowDeps, uid: string, after?: string
     throw err;
   }
   const events = follow(deps, job, news, afterSeq);
-  return {
+  const iterator: AsyncIterableIterator<JobLogEvent> = {
     next: () => events.next(),
     async return() {
       // ends a wait for news now; the generator's own return would wait for the next news
       await news.return?.();
       return events.return(undefined);
     },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
+    [Symbol.asyncIterator]: () => iterator,
   };
+  return iterator;
 }
 
 async function* follow(deps: LogDeps, job: Job, news: AsyncIterableIterator<JobLogNews>, afterSeq: number): AsyncGenerator<JobLogEvent> {
