@@ -22,6 +22,11 @@ import { CommandRunner } from './infra/host/command-runner.js';
 import { NixosHost } from './infra/host/nixos-host.js';
 import { sampleSecrets, sampleUserData } from './infra/host/sample-userdata.js';
 import { SimulatedHost } from './infra/host/simulated-host.js';
+import { sampleHostState } from './infra/host/simulated-host-state.js';
+import { openSimulatedJournal } from './infra/host/simulated-journal-history.js';
+import { JournalctlLogSource } from './infra/logs/journalctl-log-source.js';
+import { LogFollowers } from './core/logs/log-followers.js';
+import type { LogSource } from './core/logs/log-types.js';
 import { ServiceMonitor } from './core/services/service-monitor.js';
 import { JobListFeed } from './core/jobs/job-list-feed.js';
 import { SharedJobLogFeed } from './core/jobs/job-log-feed.js';
@@ -93,6 +98,8 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     jobFeed: new JobListFeed({ jobs, clock, pubsub, logger }),
     jobLogFeed: new SharedJobLogFeed({ pubsub, logger }),
     instanceId: randomUUID(),
+    logs: machine.logs,
+    logFeed: new LogFollowers({ logs: machine.logs, logger }),
   };
   await wireServices(deps, options.maintenance);
   // PGlite is exclusive to this process: every other process that owned jobs is gone.
@@ -118,6 +125,8 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
 
 interface Machine {
   host: Host;
+  /** The machine's systemd journal. */
+  logs: LogSource;
   /** The NixOS host's command runner: its running commands are killed at shutdown. */
   runner?: CommandRunner;
   userData: JsonFileStore<UserData>;
@@ -133,13 +142,14 @@ async function openHost(config: Config, clock: SystemClock, logger: Logger): Pro
   const secrets = new JsonFileStore<Secrets>(config.secretsPath, { initial: simulated ? sampleSecrets : () => ({}), mode: 0o600, onLockLost });
   if (!simulated) {
     const runner = new CommandRunner();
-    return { host: new NixosHost(runner, { configDir: config.nixosConfigDir }), runner, userData, secrets };
+    return { host: new NixosHost(runner, { configDir: config.nixosConfigDir }), logs: new JournalctlLogSource(runner, logger), runner, userData, secrets };
   }
   // An update that changes nothing writes the sample files when they do not exist yet.
   await userData.update(() => undefined);
   await secrets.update(() => undefined);
-  const host = new SimulatedHost(join(config.dataDir, 'simulated-host.json'), clock, logger);
-  return { host, userData, secrets };
+  const journal = openSimulatedJournal(join(config.dataDir, 'journal'), () => clock.now(), Object.keys(sampleHostState().units), logger);
+  const host = new SimulatedHost(join(config.dataDir, 'simulated-host.json'), clock, logger, journal);
+  return { host, logs: journal, userData, secrets };
 }
 
 /** Lets simulated rebuilds follow the enabled services; a server starts measuring service folders at once. */

@@ -6,6 +6,8 @@ import type { Job, JobChange, JobCheckpoint } from './jobs/job-types.js';
 import type { ServiceMonitor } from './services/service-monitor.js';
 import type { Secrets, UserData } from './userdata/userdata-types.js';
 import type { EmailPassword, EmailPasswordMetadata, GroupInfo, NewUserAccount, UserAccount } from './users/user-types.js';
+import type { LogEvent } from './logs/log-event.js';
+import type { LogFilter, LogSource } from './logs/log-types.js';
 
 export interface Clock {
   now(): Date;
@@ -200,6 +202,12 @@ export interface EmailPasswordRepository {
   deleteAll(username: string): Promise<void>;
 }
 
+/** Live journal entries: one shared follower per filter, each subscriber with its own bounded queue. */
+export interface LogFeed {
+  /** Matching entries from now on (those after `after` first, when given), until the iterator is returned. */
+  subscribe(filter: LogFilter, after?: string): AsyncIterableIterator<LogEvent>;
+}
+
 export interface Deps {
   clock: Clock;
   logger: Logger;
@@ -232,4 +240,8 @@ export interface Deps {
   jobLogFeed: JobLogFeed;
   /** Identifies this process among those sharing the database. */
   instanceId: string;
+  /** The systemd journal (journalctl on NixOS, the simulation's own journal). */
+  logs: LogSource;
+  /** Live journal entries for logEntries and log streams. */
+  logFeed: LogFeed;
 }

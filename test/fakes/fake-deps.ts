@@ -38,5 +38,18 @@ export async function idleMachinePorts() {
     settings: { hostKind: 'simulated' as const, modulesDir: '/nonexistent' },
     serviceDefinitions: { load: async () => [], installedIds: async () => undefined },
     serviceMonitor: new ServiceMonitor({ host, clock: new FixedClock(new Date(0)), background, logger: silentLogger }),
+    logs: {
+      page: async (): Promise<never> => {
+        throw new Error('logs used by a test that did not provide them');
+      },
+      follow: (): never => {
+        throw new Error('logs used by a test that did not provide them');
+      },
+    },
+    logFeed: {
+      subscribe: (): never => {
+        throw new Error('logFeed used by a test that did not provide one');
+      },
+    },
   };
 }

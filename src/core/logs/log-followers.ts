@@ -1,4 +1,4 @@
-import type { Logger } from '../ports.js';
+import type { LogFeed, Logger } from '../ports.js';
 import { BoundedQueue } from '../jobs/bounded-queue.js';
 import { LogEvent } from './log-event.js';
 import type { LogFilter, LogSource } from './log-types.js';
@@ -23,7 +23,7 @@ interface Follower {
  * filter, whose entries (one LogEvent each) are handed to every subscriber's bounded queue; it
  * stops when the last subscriber leaves.
  */
-export class LogFollowers {
+export class LogFollowers implements LogFeed {
   private readonly followers = new Map<string, Follower>();
 
   constructor(
