@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { jobPorts } from '../../../test/fakes/in-memory-jobs.js';
 import { SharedJobLogFeed } from './job-log-feed.js';
-import { type JobLogEvent, followJobLog, logCursor, readJobLog } from './job-log.js';
+import { type JobLogEvent, followJobLog, followJobLogLines, logCursor, readJobLog } from './job-log.js';
 import { startJob } from './job-runner.js';
 
 const SPEC = { typeId: 'test', name: 'Test job', description: 'd' };
@@ -135,5 +135,21 @@ describe('returning a followJobLog iterator', () => {
     expect(ports.jobLogFeed.followers(job.uid)).toBe(0);
     finish();
     await ports.background.drain();
+  });
+});
+
+describe('followJobLogLines', () => {
+  it('hands over the lines after the cursor and completes when the job ends', async () => {
+    const ports = logPorts();
+    const { job, say, finish } = await startTalkingJob(ports);
+    say('one\ntwo');
+    const lines = await followJobLogLines(ports, job.uid, '1');
+    finish();
+
+    const read: string[] = [];
+    for await (const line of lines) read.push(`${logCursor(line)} ${line.message}`);
+
+    expect(read).toEqual(['2 one', '3 two', '4 Finished: all good']);
+    expect(ports.jobLogFeed.followers(job.uid)).toBe(0);
   });
 });

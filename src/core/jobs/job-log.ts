@@ -116,3 +116,24 @@ async function requireJob(deps: LogDeps, uid: string): Promise<Job> {
   if (!job) throw new CoreError('JOB_NOT_FOUND', JOB_MESSAGES.notFound);
   return job;
 }
+
+/** The lines of `followJobLog`, ending (instead of announcing it) when the job ends. */
+export async function followJobLogLines(deps: FollowDeps, uid: string, after?: string | null): Promise<AsyncIterableIterator<JobLogLine>> {
+  const events = await followJobLog(deps, uid, after);
+  const lines: AsyncIterableIterator<JobLogLine> = {
+    async next() {
+      const next = await events.next();
+      if (next.done || next.value.kind === 'end') {
+        await events.return?.();
+        return { done: true, value: undefined };
+      }
+      return { done: false, value: next.value.line };
+    },
+    return: async () => {
+      await events.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]: () => lines,
+  };
+  return lines;
+}
