@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Config } from './config.js';
 import { relayJobCancellations, shutdownCancellation } from './core/jobs/job-cancellation.js';
 import { failInterruptedJobs } from './core/jobs/jobs.js';
-import type { Deps, Logger, PubSub } from './core/ports.js';
+import type { Deps, Logger, MetricsSource, PubSub } from './core/ports.js';
 import { lockDataDir } from './infra/db/data-dir-lock.js';
 import { type Database, openPglite, openPostgres } from './infra/db/database.js';
 import { DrizzleAuthKeyRepository } from './infra/db/drizzle-auth-key.repository.js';
@@ -27,6 +27,8 @@ import { openSimulatedJournal } from './infra/host/simulated-journal-history.js'
 import { JournalctlLogSource } from './infra/logs/journalctl-log-source.js';
 import { LogFollowers } from './core/logs/log-followers.js';
 import type { LogSource } from './core/logs/log-types.js';
+import { PrometheusMetricsSource } from './infra/monitoring/prometheus-metrics-source.js';
+import { SimulatedMetricsSource } from './infra/monitoring/simulated-metrics-source.js';
 import { ServiceMonitor } from './core/services/service-monitor.js';
 import { JobListFeed } from './core/jobs/job-list-feed.js';
 import { SharedJobLogFeed } from './core/jobs/job-log-feed.js';
@@ -100,6 +102,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     instanceId: randomUUID(),
     logs: machine.logs,
     logFeed: new LogFollowers({ logs: machine.logs, logger }),
+    metrics: openMetrics(config, machine.host, clock),
   };
   await wireServices(deps, options.maintenance);
   // PGlite is exclusive to this process: every other process that owned jobs is gone.
@@ -150,6 +153,14 @@ async function openHost(config: Config, clock: SystemClock, logger: Logger): Pro
   const journal = openSimulatedJournal(join(config.dataDir, 'journal'), () => clock.now(), Object.keys(sampleHostState().units), logger);
   const host = new SimulatedHost(join(config.dataDir, 'simulated-host.json'), clock, logger, journal);
   return { host, logs: journal, userData, secrets };
+}
+
+// The reference's Prometheus listens on localhost:9001; the simulation draws its own series unless told otherwise.
+const DEFAULT_PROMETHEUS_URL = 'http://localhost:9001';
+
+function openMetrics(config: Config, host: Host, clock: SystemClock): MetricsSource {
+  if (config.prometheusUrl || config.hostKind === 'nixos') return new PrometheusMetricsSource(config.prometheusUrl ?? DEFAULT_PROMETHEUS_URL);
+  return new SimulatedMetricsSource(clock, () => host.blockDevices());
 }
 
 /** Lets simulated rebuilds follow the enabled services; a server starts measuring service folders at once. */

@@ -28,6 +28,8 @@ export interface Config {
   nixosConfigDir: string;
   /** Public base URL of this API, for links it hands out (default `https://api.<domain>`). */
   publicUrl?: string;
+  /** Prometheus' HTTP API for the monitoring charts; unset: localhost:9001 on NixOS, generated series in the simulation. */
+  prometheusUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -54,7 +56,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secretsPath: env.SP_SECRETS_PATH ? resolve(env.SP_SECRETS_PATH) : onHost('/etc/selfprivacy/secrets.json', 'secrets.json'),
     modulesDir: env.SP_MODULES_DIR ? cleanFolder('SP_MODULES_DIR', env.SP_MODULES_DIR) : onHost('/etc/sp-modules', 'sp-modules'),
     nixosConfigDir: env.SP_NIXOS_CONFIG_DIR ? resolve(env.SP_NIXOS_CONFIG_DIR) : '/etc/nixos',
-    publicUrl: publicUrl(env.SP_PUBLIC_URL),
+    publicUrl: httpUrl('SP_PUBLIC_URL', env.SP_PUBLIC_URL),
+    prometheusUrl: httpUrl('SP_PROMETHEUS_URL', env.SP_PROMETHEUS_URL),
   };
 }
 
@@ -88,13 +91,13 @@ function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number):
   return value;
 }
 
-function publicUrl(value: string | undefined): string | undefined {
+function httpUrl(name: string, value: string | undefined): string | undefined {
   if (!value) return undefined;
   try {
     const url = new URL(value);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
     return url.toString().replace(/\/$/, '');
   } catch {
-    throw new ConfigError(`SP_PUBLIC_URL must be an http(s) URL, not "${value}"`);
+    throw new ConfigError(`${name} must be an http(s) URL, not "${value}"`);
   }
 }

@@ -3,6 +3,7 @@ import type { Host } from './host/host-types.js';
 import type { JobListFeed } from './jobs/job-list-feed.js';
 import type { JobLogAppended, JobLogLine, JobLogNews } from './jobs/job-log-types.js';
 import type { Job, JobChange, JobCheckpoint } from './jobs/job-types.js';
+import type { PrometheusData } from './monitoring/monitoring-types.js';
 import type { ServiceMonitor } from './services/service-monitor.js';
 import type { Secrets, UserData } from './userdata/userdata-types.js';
 import type { EmailPassword, EmailPasswordMetadata, GroupInfo, NewUserAccount, UserAccount } from './users/user-types.js';
@@ -208,6 +209,17 @@ export interface LogFeed {
   subscribe(filter: LogFilter, after?: string): AsyncIterableIterator<LogEvent>;
 }
 
+/**
+ * A Prometheus-style metrics store (Prometheus' HTTP API, or the simulation's generated series).
+ * Both calls resolve to the answer's `data` or reject with a MetricsQueryFailure, never hang.
+ */
+export interface MetricsSource {
+  /** `/api/v1/query_range` over epoch seconds [start, end] every `step` seconds. */
+  rangeQuery(query: string, start: number, end: number, step: number): Promise<PrometheusData>;
+  /** `/api/v1/query` at the current time. */
+  instantQuery(query: string): Promise<PrometheusData>;
+}
+
 export interface Deps {
   clock: Clock;
   logger: Logger;
@@ -244,4 +256,6 @@ export interface Deps {
   logs: LogSource;
   /** Live journal entries for logEntries and log streams. */
   logFeed: LogFeed;
+  /** CPU, memory, disk and network series for the monitoring charts. */
+  metrics: MetricsSource;
 }

@@ -51,5 +51,13 @@ export async function idleMachinePorts() {
         throw new Error('logFeed used by a test that did not provide one');
       },
     },
+    metrics: {
+      rangeQuery: async () => {
+        throw new Error('metrics used by a test that did not provide them');
+      },
+      instantQuery: async () => {
+        throw new Error('metrics used by a test that did not provide them');
+      },
+    },
   };
 }

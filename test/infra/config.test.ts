@@ -76,6 +76,12 @@ describe('loadConfig: host files and public URL', () => {
     },
   );
 
+  it('reads SP_PROMETHEUS_URL as an http(s) URL, unset by default', () => {
+    expect(loadConfig({ SP_HOST: 'nixos' }).prometheusUrl).toBeUndefined();
+    expect(loadConfig({ SP_HOST: 'simulated', SP_PROMETHEUS_URL: 'http://127.0.0.1:9090/' }).prometheusUrl).toBe('http://127.0.0.1:9090');
+    expect(() => loadConfig({ SP_HOST: 'simulated', SP_PROMETHEUS_URL: 'localhost:9001' })).toThrow('SP_PROMETHEUS_URL must be an http(s) URL, not "localhost:9001"');
+  });
+
   it('rejects an unknown SP_HOST', () => {
     expect(() => loadConfig({ SP_HOST: 'docker' })).toThrow('SP_HOST must be "nixos" or "simulated", not "docker"');
   });
