@@ -43,7 +43,7 @@ describe('JournalctlLogSource pages', () => {
     });
     const { logger, warnings } = recordingLogger();
 
-    const entries = await source(fake, logger).page({ filter: { unit: 'nginx.service', slice: 'system.slice' }, limit: 3, from: 'newest' });
+    const entries = await source(fake, logger).page({ filter: { units: ['nginx.service'], slice: 'system.slice' }, limit: 3, from: 'newest' });
 
     expect(fake.calls().map((c) => c.args)).toEqual([[...BASE, '--reverse', '--lines=16', '--', '_SYSTEMD_UNIT=nginx.service', '_SYSTEMD_SLICE=system.slice']]);
     expect(entries).toEqual([
@@ -72,13 +72,13 @@ describe('JournalctlLogSource pages', () => {
     ]);
   });
 
-  it('pages newer entries forwards from a cursor', async () => {
+  it('pages newer entries forwards from a cursor, matching any of several units', async () => {
     const fake = fakeBin({ journalctl: [{ stdout: output([record(8), record(9)]) }] });
 
-    const entries = await source(fake).page({ filter: { slice: 'user-1000.slice' }, limit: 5, from: 'newerThan', cursor: cursor(7) });
+    const entries = await source(fake).page({ filter: { units: ['dovecot2.service', 'postfix.service'], slice: 'system.slice' }, limit: 5, from: 'newerThan', cursor: cursor(7) });
 
     expect(entries.map((e) => e.cursor)).toEqual([cursor(8), cursor(9)]);
-    expect(fake.calls()[0]!.args).toEqual([...BASE, `--after-cursor=${cursor(7)}`, '--lines=16', '--', '_SYSTEMD_SLICE=user-1000.slice']);
+    expect(fake.calls()[0]!.args).toEqual([...BASE, `--after-cursor=${cursor(7)}`, '--lines=16', '--', '_SYSTEMD_UNIT=dovecot2.service', '_SYSTEMD_UNIT=postfix.service', '_SYSTEMD_SLICE=system.slice']);
   });
 
   it('answers a cursor journalctl cannot seek to with INVALID_INPUT', async () => {
@@ -103,7 +103,7 @@ describe('JournalctlLogSource follows', () => {
     const { logger, warnings } = recordingLogger();
     const followers = new LogFollowers({ logs: source(fake, logger), logger });
 
-    const streams = Array.from({ length: 50 }, () => followers.subscribe({ unit: 'nginx.service' }));
+    const streams = Array.from({ length: 50 }, () => followers.subscribe({ units: ['nginx.service'] }));
     const firsts = await Promise.all(streams.map(async (s) => [(await s.next()).value!.entry.message, (await s.next()).value!.entry.message]));
 
     const calls = fake.calls() as unknown as { args: string[]; pid: number }[];

@@ -79,10 +79,11 @@ describe('SimulatedJournal', () => {
     const cursorOf = (message: string) => journal.all().find((e) => e.message === message)!.cursor;
     const messages = (entries: LogEntry[]) => entries.map((e) => e.message);
 
-    expect(messages(await journal.page({ filter: { unit: 'a.service' }, limit: 3, from: 'newest' }))).toEqual(['m93', 'm96', 'm99']);
-    expect(messages(await journal.page({ filter: { unit: 'a.service' }, limit: 3, from: 'olderThan', cursor: cursorOf('m93') }))).toEqual(['m81', 'm84', 'm87']);
+    expect(messages(await journal.page({ filter: { units: ['a.service'] }, limit: 3, from: 'newest' }))).toEqual(['m93', 'm96', 'm99']);
+    expect(messages(await journal.page({ filter: { units: ['a.service'] }, limit: 3, from: 'olderThan', cursor: cursorOf('m93') }))).toEqual(['m81', 'm84', 'm87']);
     expect(messages(await journal.page({ filter: { slice: 'user-1000.slice' }, limit: 3, from: 'newerThan', cursor: cursorOf('m8') }))).toEqual(['m11', 'm13', 'm14']);
     expect(messages(await journal.page({ filter: {}, limit: 3, from: 'newerThan', cursor: cursorOf('m8'), keepEmpty: true }))).toEqual(['m9', '', 'm11']);
+    expect(messages(await journal.page({ filter: { units: ['a.service', 'session-1.scope'] }, limit: 2, from: 'newest' }))).toEqual(['m98', 'm99']);
   });
 
   it('refuses a cursor that is not one of its own', async () => {
@@ -102,7 +103,7 @@ describe('SimulatedJournal', () => {
     const stop = new AbortController();
     const seen: string[] = [];
     const following = (async () => {
-      for await (const entry of journal.follow({ unit: 'a.service' }, first.cursor, stop.signal)) {
+      for await (const entry of journal.follow({ units: ['a.service'] }, first.cursor, stop.signal)) {
         seen.push(entry.message);
         if (seen.length === 1) journal.append('a.service', 'three');
         if (seen.length === 2) stop.abort();

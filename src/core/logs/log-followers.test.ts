@@ -20,7 +20,7 @@ describe('LogFollowers', () => {
   it('gives 1,000 subscribers of one filter one follower, the same event objects, in order', async () => {
     const logs = new InMemoryLogSource();
     const followers = new LogFollowers({ logs, logger: silentLogger });
-    const streams = Array.from({ length: 1000 }, () => followers.subscribe({ unit: 'nginx.service' }));
+    const streams = Array.from({ length: 1000 }, () => followers.subscribe({ units: ['nginx.service'] }));
     await tick();
 
     logs.append('one');
@@ -28,7 +28,7 @@ describe('LogFollowers', () => {
     logs.append('two');
     const received = await Promise.all(streams.map((s) => take(s, 2)));
 
-    expect(logs.follows).toEqual([{ unit: 'nginx.service' }]);
+    expect(logs.follows).toEqual([{ units: ['nginx.service'] }]);
     expect(followers.followerCount).toBe(1);
     expect(received.every((events) => events.map((e) => e.entry.message).join() === 'one,two')).toBe(true);
     expect(new Set(received.map((events) => events[0])).size).toBe(1);
@@ -59,7 +59,7 @@ describe('LogFollowers', () => {
   it('runs one follower per distinct filter', async () => {
     const logs = new InMemoryLogSource();
     const followers = new LogFollowers({ logs, logger: silentLogger });
-    const streams = [followers.subscribe({}), followers.subscribe({ unit: 'a.service' }), followers.subscribe({ slice: 'system.slice' }), followers.subscribe({ unit: 'a.service' })];
+    const streams = [followers.subscribe({}), followers.subscribe({ units: ['a.service'] }), followers.subscribe({ slice: 'system.slice' }), followers.subscribe({ units: ['a.service'] })];
     await tick();
 
     expect(followers.followerCount).toBe(3);

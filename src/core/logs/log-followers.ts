@@ -81,5 +81,5 @@ export class LogFollowers implements LogFeed {
 }
 
 function filterKey(filter: LogFilter): string {
-  return JSON.stringify([filter.unit ?? null, filter.slice ?? null]);
+  return JSON.stringify([filter.units ? [...new Set(filter.units)].sort() : null, filter.slice ?? null]);
 }

@@ -46,5 +46,5 @@ function pageQuery(args: LogPageArgs): LogPageQuery {
 
 /** A filter from optional transport arguments (null and absent mean no match on that field). */
 export function logFilter(unit?: string | null, slice?: string | null): LogFilter {
-  return { ...(unit ? { unit } : {}), ...(slice ? { slice } : {}) };
+  return { ...(unit ? { units: [unit] } : {}), ...(slice ? { slice } : {}) };
 }

@@ -10,9 +10,9 @@ export interface LogEntry {
   cursor: string;
 }
 
-/** Exact matches on `_SYSTEMD_UNIT` and `_SYSTEMD_SLICE`; both given: both must match. */
+/** Exact matches on `_SYSTEMD_UNIT` (any of `units`) and `_SYSTEMD_SLICE`; both given: both must match. */
 export interface LogFilter {
-  unit?: string;
+  units?: readonly string[];
   slice?: string;
 }
 
@@ -44,7 +44,7 @@ export interface LogSource {
 
 /** Matches journald's own match semantics for one entry. */
 export function matchesFilter(entry: Pick<LogEntry, 'systemdUnit' | 'systemdSlice'>, filter: LogFilter): boolean {
-  if (filter.unit !== undefined && entry.systemdUnit !== filter.unit) return false;
+  if (filter.units !== undefined && (entry.systemdUnit === null || !filter.units.includes(entry.systemdUnit))) return false;
   if (filter.slice !== undefined && entry.systemdSlice !== filter.slice) return false;
   return true;
 }

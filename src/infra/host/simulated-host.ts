@@ -148,7 +148,7 @@ export class SimulatedHost implements Host {
   }
 
   async *followUnitLog(unit: string, signal: AbortSignal): AsyncIterable<string> {
-    for await (const entry of this.journal.follow({ unit }, undefined, signal)) yield entry.message;
+    for await (const entry of this.journal.follow({ units: [unit] }, undefined, signal)) yield entry.message;
   }
 
   async reboot(): Promise<void> {

@@ -67,6 +67,7 @@ export class JournalctlLogSource implements LogSource {
 
 /** journald field matches (after `--`, so a value can never be read as an option). */
 function matches(filter: LogFilter): string[] {
-  const found = [...(filter.unit ? [`_SYSTEMD_UNIT=${filter.unit}`] : []), ...(filter.slice ? [`_SYSTEMD_SLICE=${filter.slice}`] : [])];
+  // journald ORs matches on one field and ANDs different fields
+  const found = [...(filter.units ?? []).map((unit) => `_SYSTEMD_UNIT=${unit}`), ...(filter.slice ? [`_SYSTEMD_SLICE=${filter.slice}`] : [])];
   return found.length > 0 ? ['--', ...found] : [];
 }
