@@ -40,6 +40,11 @@ export async function cancelJob(
   return job;
 }
 
+/** Whether a job ended because it was cancelled (by a stop request, not by a failure of its own). */
+export function wasCancelled(job: Pick<Job, 'status' | 'error'>): boolean {
+  return job.status === 'ERROR' && (job.error?.startsWith(JOB_MESSAGES.cancelled('')) ?? false);
+}
+
 /** Cancels the jobs this process runs when another process asks; runs until the pub/sub closes. */
 export async function relayJobCancellations(deps: Pick<Deps, 'pubsub' | 'background'>): Promise<void> {
   for await (const { uid, reason } of deps.pubsub.subscribe('jobCancellations')) {

@@ -32,14 +32,17 @@ export async function readJobLog(deps: LogDeps, uid: string, after?: string | nu
   return deps.jobs.readLog(uid, afterSeq, Math.min(limit ?? MAX_LOG_LINES_PER_READ, MAX_LOG_LINES_PER_READ));
 }
 
-/** Every line of a job's log, in pages (for a plain-text download of any length). */
-export async function* allJobLogLines(deps: LogDeps, uid: string): AsyncGenerator<JobLogLine> {
-  for (let after = 0; ; ) {
-    const page = await deps.jobs.readLog(uid, after, REPLAY_PAGE_LINES);
-    yield* page;
-    if (page.length < REPLAY_PAGE_LINES) return;
-    after = page.at(-1)!.seq;
-  }
+/** Every line of a job's log so far, read page by page (a download of any length); JOB_NOT_FOUND for an unknown job. */
+export async function readWholeJobLog(deps: LogDeps, uid: string): Promise<AsyncGenerator<JobLogLine>> {
+  await requireJob(deps, uid);
+  return (async function* () {
+    for (let after = 0; ; ) {
+      const page = await deps.jobs.readLog(uid, after, REPLAY_PAGE_LINES);
+      yield* page;
+      if (page.length < REPLAY_PAGE_LINES) return;
+      after = page.at(-1)!.seq;
+    }
+  })();
 }
 
 /**
