@@ -81,6 +81,18 @@ describe('SimulatedMetricsSource', () => {
     });
   });
 
+  it('samples per-service memory on the absolute minute grid, so a window ending at the same time gives the same values', async () => {
+    const later = new SimulatedMetricsSource(new FixedClock(new Date(NOW.getTime() + 30_000)), async () => []);
+
+    const now = await source().instantQuery(sliceMemoryQuery('avg', 600, 0));
+    const shifted = await later.instantQuery(sliceMemoryQuery('avg', 600, 30));
+    const inBetween = await source().instantQuery(sliceMemoryQuery('avg', 20, 10));
+
+    const values = (data: typeof now) => (data.result as Array<{ value: [number, string] }>).map((r) => r.value[1]);
+    expect(values(shifted)).toEqual(values(now));
+    expect(inBetween.result).toEqual([]);
+  });
+
   it('refuses as Prometheus does: a step of zero, an end before the start, more than 11,000 points', async () => {
     expect(await refusal(source().rangeQuery(Q.cpu, T0 - 60, T0, 0))).toMatch(/zero or negative query resolution step/);
     expect(await refusal(source().rangeQuery(Q.cpu, T0, T0 - 60, 60))).toMatch(/end timestamp must not be before start time/);

@@ -6,8 +6,8 @@ import { cpuPercent, diskPercent, memoryPercent, networkBytesPerSecond, sliceMem
 
 // Prometheus refuses longer series; the simulation does too, so a bad step fails the same way.
 const MAX_POINTS = 11_000;
-// Over-time aggregates are computed from this many samples of the window.
-const WINDOW_SAMPLES = 60;
+// Prometheus' default evaluation interval: the resolution of `[<D>s:]` subqueries.
+const SUBQUERY_STEP = 60;
 const INTERFACE = 'eth0';
 
 /** The demo server's service slices and their usual memory footprint (MiB). */
@@ -62,8 +62,11 @@ export class SimulatedMetricsSource implements MetricsSource {
     if (!parsed) throw badData(`the simulated host does not evaluate this query: ${query}`);
     if (parsed.durationS <= 0) throw badData('1:1: parse error: range must be positive');
     const now = this.clock.now().getTime() / 1000;
+    // Like a Prometheus subquery: samples on the absolute one-minute grid inside the window.
     const windowEnd = now - parsed.offsetS;
-    const samples = Array.from({ length: WINDOW_SAMPLES }, (_, i) => windowEnd - (parsed.durationS * i) / (WINDOW_SAMPLES - 1));
+    const samples: number[] = [];
+    for (let t = Math.floor(windowEnd / SUBQUERY_STEP) * SUBQUERY_STEP; t > windowEnd - parsed.durationS; t -= SUBQUERY_STEP) samples.push(t);
+    if (samples.length === 0) return { resultType: 'vector', result: [] };
     const aggregate = (values: number[]) =>
       parsed.aggregate === 'max' ? Math.max(...values) : values.reduce((a, b) => a + b, 0) / values.length;
     return {
