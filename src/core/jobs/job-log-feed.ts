@@ -75,8 +75,8 @@ export class SharedJobLogFeed implements JobLogFeed {
 function endOf(change: JobChange): JobLogEnd | undefined {
   if (!change.job) return { status: 'REMOVED', message: null };
   const { status, error, result, statusText } = change.job;
-  if (status === 'ERROR') return { status, message: error ?? statusText };
-  if (status === 'FINISHED') return { status, message: result ?? statusText };
+  if (status === 'ERROR') return { status, message: error || statusText || null };
+  if (status === 'FINISHED') return { status, message: result || statusText || null };
   return undefined;
 }
 

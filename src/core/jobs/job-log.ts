@@ -109,8 +109,8 @@ async function* follow(deps: LogDeps, job: Job, news: AsyncIterableIterator<JobL
 }
 
 function endOf(job: Job): JobLogEnd | undefined {
-  if (job.status === 'ERROR') return { status: 'ERROR', message: job.error ?? job.statusText };
-  if (job.status === 'FINISHED') return { status: 'FINISHED', message: job.result ?? job.statusText };
+  if (job.status === 'ERROR') return { status: 'ERROR', message: job.error || job.statusText || null };
+  if (job.status === 'FINISHED') return { status: 'FINISHED', message: job.result || job.statusText || null };
   return undefined;
 }
 
