@@ -1,10 +1,8 @@
 import type { DeviceToken, NewDeviceKey, RecoveryKey } from './auth/auth-types.js';
-import type { Host } from './host/host-types.js';
-import type { JobListFeed } from './jobs/job-list-feed.js';
+import type { Host, UnitState } from './host/host-types.js';
 import type { JobLogAppended, JobLogLine, JobLogNews } from './jobs/job-log-types.js';
 import type { Job, JobChange, JobCheckpoint } from './jobs/job-types.js';
 import type { PrometheusData } from './monitoring/monitoring-types.js';
-import type { ServiceMonitor } from './services/service-monitor.js';
 import type { Secrets, UserData } from './userdata/userdata-types.js';
 import type { EmailPassword, EmailPasswordMetadata, GroupInfo, NewUserAccount, UserAccount } from './users/user-types.js';
 import type { LogEvent } from './logs/log-event.js';
@@ -100,6 +98,12 @@ export interface JobLogFeed {
   watch(uid: string): AsyncIterableIterator<JobLogNews>;
 }
 
+/** The complete job list after every change to any job, shared by every `jobUpdates` subscriber of this process. */
+export interface JobFeed {
+  /** Lists after each change from now on (no initial list), until the iterator is returned. */
+  watch(): AsyncIterableIterator<Job[]>;
+}
+
 /** Processes sharing one database announce themselves so survivors can tell whose jobs died. */
 export interface InstanceRegistry {
   heartbeat(instanceId: string, now: Date): Promise<void>;
@@ -160,6 +164,20 @@ export interface ServiceDefinitionSource {
   load(): Promise<ServiceDefinitionDocument[]>;
   /** Ids of the service modules the system configuration includes; undefined when every defined service counts as installed. */
   installedIds(): Promise<ReadonlySet<string> | undefined>;
+}
+
+/** Host facts about services that are costly to read, remembered for a while: unit states and folder sizes. */
+export interface ServiceFacts {
+  /** States of `units` from one batched host query, shared by the callers of about a second. */
+  unitStates(units: readonly string[]): Promise<Map<string, UnitState>>;
+  /** Forgets unit states (after starting, stopping or restarting units). */
+  forgetUnitStates(): void;
+  /** The last measured size of each path (0 before its first measurement); never waits for a measurement. */
+  folderSizes(paths: readonly string[]): Map<string, number>;
+  /** Fresh measured sizes of every path, or undefined when one of them has no fresh measurement. */
+  measuredFolderSizes(paths: readonly string[]): Map<string, number> | undefined;
+  /** Measures `paths` in the background; resolves when that measurement (or the one already running) ends. */
+  measureFolders(paths: readonly string[]): Promise<void>;
 }
 
 /**
@@ -245,9 +263,9 @@ export interface Deps {
   /** Templated service definitions. */
   serviceDefinitions: ServiceDefinitionSource;
   /** Short-lived memory of unit states and folder sizes (see ServiceMonitor). */
-  serviceMonitor: ServiceMonitor;
+  serviceMonitor: ServiceFacts;
   /** The job list after each change, one query per change shared by every jobUpdates subscriber. */
-  jobFeed: JobListFeed;
+  jobFeed: JobFeed;
   /** Live lines of jobs' logs for this process's followers, one pub/sub reader shared by all of them. */
   jobLogFeed: JobLogFeed;
   /** Identifies this process among those sharing the database. */

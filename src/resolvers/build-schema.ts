@@ -1,21 +1,18 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
-import { ApiMutationsResolver, ApiResolver, ApiRootMutationsResolver } from './api.resolver.js';
 import { authChecker } from './auth-checker.js';
-import { JobMutationsResolver, JobQueriesResolver, JobRootResolver } from './jobs.resolver.js';
-import { servicesResolvers } from './services.resolvers.js';
-import { storageResolvers } from './storage.resolvers.js';
-import { systemResolvers } from './system.resolvers.js';
-import { usersResolvers } from './users.resolvers.js';
+import { authResolvers } from './auth/index.js';
+import { jobsResolvers } from './jobs/index.js';
+import { servicesResolvers } from './services/index.js';
+import { storageResolvers } from './storage/index.js';
+import { systemResolvers } from './system/index.js';
+import { usersResolvers } from './users/index.js';
 
+// Each area's registration list (the index.ts of its folder).
 export const resolvers = [
-  ApiResolver,
-  ApiMutationsResolver,
-  ApiRootMutationsResolver,
-  JobQueriesResolver,
-  JobMutationsResolver,
-  JobRootResolver,
+  ...authResolvers,
+  ...jobsResolvers,
   ...systemResolvers,
   ...storageResolvers,
   ...usersResolvers,

@@ -1,8 +1,8 @@
 import type { DeviceInfo, RecoveryKeyStatus } from '../core/auth/auth-types.js';
 import type { Job } from '../core/jobs/job-types.js';
 import { naiveLocalIso, utcIso } from '../core/time/iso-format.js';
-import type { ApiDevice, ApiRecoveryKeyStatus } from '../schema/api.type.js';
-import type { ApiJob } from '../schema/job.type.js';
+import type { ApiDevice, ApiRecoveryKeyStatus } from '../schema/auth/api.type.js';
+import type { ApiJob } from '../schema/jobs/job.type.js';
 
 // Date forms per field follow the reference: jobs and devices naive local, recovery key aware UTC.
 

@@ -1,5 +1,5 @@
 import { Field, Int, InterfaceType, ObjectType } from 'type-graphql';
-import { ApiJob } from './job.type.js';
+import { ApiJob } from './jobs/job.type.js';
 
 @InterfaceType('MutationReturnInterface')
 export abstract class MutationReturnInterface {

@@ -5,22 +5,21 @@ import type { GraphQLSchema } from 'graphql';
 import type { Logger as Pino } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Deps } from '../core/ports.js';
-import { authRoutes } from '../rest/auth.routes.js';
+import { authRestRoutes } from '../rest/auth/index.js';
 import { deferJsonParseErrors, unreadableBody } from '../rest/legacy-fields.js';
 import { restAuth } from '../rest/rest-auth.js';
-import { PASSWORD_RESET_PATH, passwordResetBodies, passwordResetRouter } from '../rest/password-reset.router.js';
 import { RestRegistry } from '../rest/rest-registry.js';
-import { servicesRoutes } from '../rest/services.routes.js';
-import { sshRoutes } from '../rest/ssh.routes.js';
-import { systemRoutes } from '../rest/system.routes.js';
-import { usersRoutes } from '../rest/users.routes.js';
-import { versionRoutes } from '../rest/version.routes.js';
+import { servicesRestRoutes } from '../rest/services/index.js';
+import { sshRestRoutes } from '../rest/ssh/index.js';
+import { systemRestRoutes } from '../rest/system/index.js';
+import { PASSWORD_RESET_PATH, passwordResetBodies, passwordResetRouter, usersRestRoutes } from '../rest/users/index.js';
 import { accessLog } from './access-log.js';
 import { createGraphqlHttp } from './graphql-http.js';
 import { errorHandler, notFound } from './http-errors.js';
 
 export function restRegistry(): RestRegistry {
-  return new RestRegistry().add(...versionRoutes, ...authRoutes, ...systemRoutes, ...usersRoutes, ...sshRoutes, ...servicesRoutes);
+  // One route list per area (the index.ts of its folder under src/rest/).
+  return new RestRegistry().add(...authRestRoutes, ...systemRestRoutes, ...usersRestRoutes, ...sshRestRoutes, ...servicesRestRoutes);
 }
 
 export interface AppOptions {

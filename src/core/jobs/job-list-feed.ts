@@ -1,4 +1,4 @@
-import type { Deps } from '../ports.js';
+import type { Deps, JobFeed } from '../ports.js';
 import { type Job, type JobChange, deserializeJob } from './job-types.js';
 import { listJobs } from './jobs.js';
 import { LatestValueQueue } from './latest-value-queue.js';
@@ -20,7 +20,7 @@ function listAsOf(stored: Job[], change: JobChange): Job[] {
  * process: one job-list query per change, shared by all of them. Each subscriber holds only the
  * newest list it has not read yet, so a slow one costs one list, not a backlog.
  */
-export class JobListFeed {
+export class JobListFeed implements JobFeed {
   private readonly subscribers = new Set<LatestValueQueue<Job[]>>();
   private changes?: AsyncIterableIterator<JobChange>;
 

@@ -1,5 +1,5 @@
 import type { UnitState } from '../host/host-types.js';
-import type { Deps } from '../ports.js';
+import type { Deps, ServiceFacts } from '../ports.js';
 
 const UNIT_STATES_TTL_MS = 1000;
 // systemd answers a state query in milliseconds: one still running after this is presumed hung (the
@@ -15,7 +15,7 @@ type MonitorDeps = Pick<Deps, 'host' | 'clock' | 'background' | 'logger'>;
  * batched systemd query serves every request in that window) and folder sizes, which are measured
  * in the background and never on a request's path.
  */
-export class ServiceMonitor {
+export class ServiceMonitor implements ServiceFacts {
   private units?: { at: number; states: Map<string, UnitState> };
   private unitsInFlight?: { at: number; units: ReadonlySet<string>; promise: Promise<Map<string, UnitState>> };
   private readonly sizes = new Map<string, number>();

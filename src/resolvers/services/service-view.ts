@@ -1,0 +1,53 @@
+import { ServicesSnapshot } from '../../core/services/service-snapshot.js';
+import type { ServiceDefinition } from '../../core/services/service-types.js';
+import { Service, type SupportLevelEnum } from '../../schema/services/service.type.js';
+import type { GqlContext } from '../context.js';
+
+// One snapshot per GraphQL request (keyed by its context), so every service, field and volume of the
+// request shares one systemd query, one folder-size lookup and one block-device listing.
+const snapshots = new WeakMap<GqlContext, ServicesSnapshot>();
+
+/** The request's snapshot. */
+export function snapshotFor(ctx: GqlContext): ServicesSnapshot {
+  let snapshot = snapshots.get(ctx);
+  if (!snapshot) {
+    snapshot = new ServicesSnapshot(ctx.deps);
+    snapshots.set(ctx, snapshot);
+  }
+  return snapshot;
+}
+
+/** A new snapshot for the rest of the request (after a mutation changed what the old one saw). */
+export function freshSnapshot(ctx: GqlContext): ServicesSnapshot {
+  const snapshot = new ServicesSnapshot(ctx.deps);
+  snapshots.set(ctx, snapshot);
+  return snapshot;
+}
+
+/** The contract `Service` of a definition; its costly fields resolve later from `snapshot`. */
+export function toService(definition: ServiceDefinition, snapshot: ServicesSnapshot): Service {
+  return Object.assign(new Service(), {
+    id: definition.id,
+    displayName: definition.displayName,
+    description: definition.description,
+    svgIcon: Buffer.from(definition.svgIcon, 'utf8').toString('base64'),
+    isMovable: definition.isMovable,
+    isRequired: definition.isRequired,
+    isSystemService: definition.kind === 'api' || definition.kind === 'monitoring',
+    canBeBackedUp: definition.canBeBackedUp,
+    backupDescription: definition.backupDescription,
+    license: definition.license,
+    homepage: definition.homepage,
+    sourcePage: definition.sourcePage,
+    supportLevel: definition.supportLevel as SupportLevelEnum,
+    definition,
+    snapshot,
+  });
+}
+
+/** After a mutation: the service as it is now (a fresh snapshot), or null when it is unknown. */
+export async function currentService(ctx: GqlContext, id: string): Promise<Service | null> {
+  const snapshot = freshSnapshot(ctx);
+  const definition = await snapshot.find(id);
+  return definition ? toService(definition, snapshot) : null;
+}
