@@ -4,6 +4,7 @@ import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth-checker.js';
 import { authResolvers } from './auth/index.js';
 import { jobsResolvers } from './jobs/index.js';
+import { logsResolvers } from './logs/index.js';
 import { servicesResolvers } from './services/index.js';
 import { storageResolvers } from './storage/index.js';
 import { systemResolvers } from './system/index.js';
@@ -17,6 +18,7 @@ export const resolvers = [
   ...storageResolvers,
   ...usersResolvers,
   ...servicesResolvers,
+  ...logsResolvers,
 ] as unknown as [Function, ...Function[]];
 
 // Every subscription brings its own `subscribe` (fed by the core's pub/sub port); type-graphql

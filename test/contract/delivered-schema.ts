@@ -1,4 +1,5 @@
 import { authAndJobsRootFields, authAndJobsTypes } from './delivered/auth-and-jobs.js';
+import { logsRootFields, logsTypes } from './delivered/logs.js';
 import { servicesRootFields, servicesTypes } from './delivered/services.js';
 import { storageRootFields, storageTypes } from './delivered/storage.js';
 import { systemRootFields, systemTypes } from './delivered/system.js';
@@ -13,6 +14,7 @@ const areas = [
   { types: storageTypes, root: storageRootFields },
   { types: usersTypes, root: usersRootFields },
   { types: servicesTypes, root: servicesRootFields },
+  { types: logsTypes, root: logsRootFields },
 ];
 
 export const DELIVERED_TYPES = [...new Set(areas.flatMap((a) => a.types))];
