@@ -1,3 +1,4 @@
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Caller } from '../core/auth/auth-types.js';
 import type { ErrorCode } from '../core/errors.js';
@@ -26,6 +27,8 @@ export interface LegacyRoute<S extends FieldSpec = FieldSpec> {
   /** OpenAPI form: `/users/{username}`. */
   path: string;
   summary: string;
+  /** Longer text for the OpenAPI document. */
+  description?: string;
   tag: string;
   public?: boolean;
   fields?: S;
@@ -33,10 +36,27 @@ export interface LegacyRoute<S extends FieldSpec = FieldSpec> {
   reportAllMissing?: boolean;
   /** A request body that is one bare JSON string is read as this field (some app versions sent that). */
   bareStringField?: keyof S & string;
-  responses: Record<number, { description: string; body?: z.ZodType }>;
+  /** Documented answers; a body is JSON unless `contentType` says otherwise. */
+  responses: Record<number, { description: string; body?: z.ZodType; contentType?: string }>;
   /** How this path words core failures for legacy callers; others get `{"error": message}`. */
   errors?: Partial<Record<ErrorCode, LegacyReply>>;
   handle(request: LegacyRequest<S>): Promise<LegacyReply>;
+}
+
+/**
+ * A path that writes its answer itself (plain text, an event stream) instead of returning one JSON body.
+ * A rejection before anything is written becomes the usual error answer.
+ */
+export interface StreamRoute<S extends FieldSpec = FieldSpec> extends Omit<LegacyRoute<S>, 'handle' | 'errors'> {
+  respond(request: LegacyRequest<S>, http: { req: Request; res: Response }): Promise<void>;
+}
+
+/** Any route the registry serves. */
+export type RestRoute = LegacyRoute<any> | StreamRoute<any>;
+
+/** Keeps the field types of one streaming route declaration. */
+export function streamRoute<S extends FieldSpec>(route: StreamRoute<S>): StreamRoute<S> {
+  return route;
 }
 
 /** Keeps the field types of one route declaration. */

@@ -5,7 +5,7 @@ import { CoreError } from '../core/errors.js';
 import type { Deps } from '../core/ports.js';
 import { API_VERSION } from '../core/version.js';
 import { type FieldSpec, fieldsSchema, readFields } from './legacy-fields.js';
-import type { LegacyReply, LegacyRoute } from './legacy-route.js';
+import type { LegacyReply, LegacyRequest, LegacyRoute, RestRoute, StreamRoute } from './legacy-route.js';
 import { requestCaller } from './rest-auth.js';
 
 const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
@@ -16,10 +16,10 @@ function pathParams(path: string): string[] {
 
 /** Builds the express router for the legacy routes and the OpenAPI document from the same declarations. */
 export class RestRegistry {
-  private readonly routes: LegacyRoute<FieldSpec>[] = [];
+  private readonly routes: (LegacyRoute<FieldSpec> | StreamRoute<FieldSpec>)[] = [];
 
-  add(...routes: LegacyRoute<any>[]): this {
-    this.routes.push(...(routes as LegacyRoute<FieldSpec>[]));
+  add(...routes: RestRoute[]): this {
+    this.routes.push(...routes);
     return this;
   }
 
@@ -29,9 +29,11 @@ export class RestRegistry {
     for (const route of this.routes) {
       router[route.method](expressPath(route.path), async (req: Request, res: Response, next: NextFunction) => {
         try {
+          if ('respond' in route) return await route.respond(this.request(route, req, deps), { req, res });
           const reply = await this.answer(route, req, deps);
           res.status(reply.status).json(reply.body);
         } catch (err) {
+          if (res.headersSent) return void res.destroy(); // too late for an error answer
           next(err);
         }
       });
@@ -57,6 +59,7 @@ export class RestRegistry {
         method: route.method,
         path: route.path,
         summary: route.summary,
+        description: route.description,
         tags: [route.tag],
         security: route.public ? [] : [{ [bearerAuth.name]: [] }],
         request: {
@@ -67,7 +70,7 @@ export class RestRegistry {
         responses: Object.fromEntries(
           Object.entries(route.responses).map(([status, r]) => [
             status,
-            { description: r.description, content: r.body ? { 'application/json': { schema: r.body } } : undefined },
+            { description: r.description, content: r.body ? { [r.contentType ?? 'application/json']: { schema: r.body } } : undefined },
           ]),
         ),
       });
@@ -82,16 +85,20 @@ export class RestRegistry {
     });
   }
 
+  private request(route: RestRoute, req: Request, deps: Deps): LegacyRequest<FieldSpec> {
+    return {
+      fields: readFields(req, route.fields ?? {}, route.reportAllMissing, route.bareStringField),
+      params: req.params as Record<string, string>,
+      caller: requestCaller(req),
+      clientKey: req.ip ?? 'unknown',
+      deps,
+    };
+  }
+
   private async answer(route: LegacyRoute<FieldSpec>, req: Request, deps: Deps): Promise<LegacyReply> {
-    const fields = readFields(req, route.fields ?? {}, route.reportAllMissing, route.bareStringField);
+    const request = this.request(route, req, deps);
     try {
-      return await route.handle({
-        fields,
-        params: req.params as Record<string, string>,
-        caller: requestCaller(req),
-        clientKey: req.ip ?? 'unknown',
-        deps,
-      });
+      return await route.handle(request);
     } catch (err) {
       const worded = err instanceof CoreError ? route.errors?.[err.code] : undefined;
       if (worded) return worded;

@@ -81,7 +81,7 @@ describe('LogFollowers', () => {
       read.push(...(await take(reader, 1)).map((e) => e.entry.message));
     }
 
-    await expect(slow.next()).rejects.toThrow(LOG_STREAM_MESSAGES.overflow(5));
+    await expect(slow.next()).rejects.toMatchObject({ code: 'LOG_READER_TOO_SLOW', message: LOG_STREAM_MESSAGES.overflow(5) });
     expect(read).toEqual(Array.from({ length: 20 }, (_, i) => `line ${i}`));
     expect(followers.followerCount).toBe(1);
     await reader.return();

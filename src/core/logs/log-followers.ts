@@ -1,4 +1,5 @@
 import type { LogFeed, Logger } from '../ports.js';
+import { CoreError } from '../errors.js';
 import { BoundedQueue } from '../jobs/bounded-queue.js';
 import { LogEvent } from './log-event.js';
 import type { LogFilter, LogSource } from './log-types.js';
@@ -37,7 +38,7 @@ export class LogFollowers implements LogFeed {
     const follower = this.followers.get(key) ?? this.startFollower(key, filter);
     const { queueLimit } = this.options;
     // the queue leaves the follower when its reader returns it or falls `queueLimit` entries behind
-    const queue: BoundedQueue<LogEvent> = new BoundedQueue(queueLimit, () => new Error(LOG_STREAM_MESSAGES.overflow(queueLimit)), () => this.drop(key, follower, queue));
+    const queue: BoundedQueue<LogEvent> = new BoundedQueue(queueLimit, () => new CoreError('LOG_READER_TOO_SLOW', LOG_STREAM_MESSAGES.overflow(queueLimit)), () => this.drop(key, follower, queue));
     follower.subscribers.add(queue);
     return new LogSubscription(queue, after === undefined ? undefined : { source: this.deps.logs, filter, after });
   }
