@@ -7,6 +7,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { Deps } from '../core/ports.js';
 import { authRestRoutes } from '../rest/auth/index.js';
 import { jobsRestRoutes } from '../rest/jobs/index.js';
+import { logsRestRoutes } from '../rest/logs/index.js';
 import { deferJsonParseErrors, unreadableBody } from '../rest/legacy-fields.js';
 import { restAuth } from '../rest/rest-auth.js';
 import { RestRegistry } from '../rest/rest-registry.js';
@@ -20,7 +21,7 @@ import { errorHandler, notFound } from './http-errors.js';
 
 export function restRegistry(): RestRegistry {
   // One route list per area (the index.ts of its folder under src/rest/).
-  return new RestRegistry().add(...authRestRoutes, ...systemRestRoutes, ...usersRestRoutes, ...sshRestRoutes, ...servicesRestRoutes, ...jobsRestRoutes);
+  return new RestRegistry().add(...authRestRoutes, ...systemRestRoutes, ...usersRestRoutes, ...sshRestRoutes, ...servicesRestRoutes, ...jobsRestRoutes, ...logsRestRoutes);
 }
 
 export interface AppOptions {
