@@ -1,13 +1,17 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { type Client, createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LOG_STREAM_MESSAGES } from '../../src/core/logs/log-followers.js';
 import type { SimulatedJournal } from '../../src/infra/host/simulated-journal.js';
+import { openEventSource } from '../support/event-source.js';
 import { type TestServer, startTestServer } from '../support/test-server.js';
 import { logFollowers } from './logs-helpers.js';
 
-// A WebSocket client that stops reading while the journal floods: the server keeps at most its queue
-// for it, then ends that one subscription with an error; a reading client on the same follower gets everything.
+// Clients that stop reading while the journal floods (over WebSocket and over EventSource): the server
+// keeps a bounded amount for each, then drops that one alone with an error; reading clients on the same
+// follower get everything.
 
 let server: TestServer;
 let client: Client;
@@ -82,5 +86,42 @@ describe('a subscriber that stops reading', () => {
     }
     expect(error).toEqual([expect.objectContaining({ message: LOG_STREAM_MESSAGES.overflow(1000) })]);
     expect(delivered).toBeLessThan(FLOOD);
+  }, 120_000);
+
+  it('over EventSource: the stalled stream alone ends with an error event, the reading one gets every entry', async () => {
+    const { port } = new URL(server.url);
+    const stalled = connect(Number(port), '127.0.0.1');
+    stalled.write(`GET /services/nextcloud/logstream?lines=0 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${server.token}\r\n\r\n`);
+    stalled.pause();
+    const reader = await openEventSource(`${server.url}/services/nextcloud/logstream?lines=0&format=plain`, { authorization: `Bearer ${server.token}` });
+    await expect.poll(() => logFollowers(server).followerCount).toBe(1);
+    await new Promise((r) => setTimeout(r, 200)); // both streams registered on the follower
+
+    const journal = server.runtime.deps.logs as SimulatedJournal;
+    // about 8 MB, more than the socket buffers and the stream's own buffer hold; the reading client reads each
+    // batch before the next is written (it runs in this same process, so it could not keep up with a burst)
+    const received: string[] = [];
+    for (let i = 0; i < FLOOD; i += 200) {
+      journal.appendAll(Array.from({ length: 200 }, (_, k) => ({ unit: 'phpfpm-nextcloud.service', message: `flood ${i + k} ${'x'.repeat(180)}` })));
+      while (received.length < i + 200) {
+        const next = await reader.events.next();
+        if (next.done) break;
+        received.push(next.value.data);
+      }
+    }
+    reader.close();
+    const chunks: Buffer[] = [];
+    stalled.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stalled.resume();
+    await once(stalled, 'end');
+    const text = Buffer.concat(chunks).toString();
+
+    expect(received.map((data) => data.split(' ')[3])).toEqual(Array.from({ length: FLOOD }, (_, i) => String(i)));
+    expect(text).toMatch(/^HTTP\/1\.1 200/);
+    const farewell = text.search(/event: error\ndata: \{"code":"TOO_SLOW",[^\n]*\n\n/);
+    expect(farewell).toBeGreaterThan(0);
+    expect(text.slice(farewell)).not.toMatch(/^data: flood/m);
+    expect(text.match(/^data: /gm)!.length).toBeLessThan(FLOOD);
+    await expect.poll(() => logFollowers(server).followerCount).toBe(0);
   }, 120_000);
 });
