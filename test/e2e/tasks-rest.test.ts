@@ -147,6 +147,21 @@ describe('a task log', () => {
   });
 });
 
+describe('a system rebuild task', () => {
+  it("keeps the rebuild unit's journal lines in its log", async () => {
+    const res = await gql(server, 'mutation { system { runSystemRebuild { job { uid } } } }', undefined, server.token);
+    const id: string = res.body.data.system.runSystemRebuild.job.uid;
+    expect(await ended(id)).toMatchObject({ success: true, result: 'System rebuilt.' });
+
+    const text = await (await fetch(`${server.url}/tasks/${id}/logs`, { headers: auth() })).text();
+    const messages = text.trimEnd().split('\n').map((line) => line.replace(/^\S+ /, ''));
+
+    expect(messages.slice(0, 2)).toEqual(['Starting the system rebuild...', 'Rebuilding the system...']);
+    expect(messages).toEqual(expect.arrayContaining(['these 14 derivations will be built:', 'activating the configuration...']));
+    expect(messages.at(-1)).toBe('Finished: System rebuilt.');
+  });
+});
+
 describe('POST /tasks/{id}/stop', () => {
   it('cancels a running task: it ends as ERROR with the reason, its stream says so, a second stop is 409', async () => {
     const id = await startDemoJob();
