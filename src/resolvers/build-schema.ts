@@ -5,6 +5,7 @@ import { authChecker } from './auth-checker.js';
 import { authResolvers } from './auth/index.js';
 import { jobsResolvers } from './jobs/index.js';
 import { logsResolvers } from './logs/index.js';
+import { monitoringResolvers } from './monitoring/index.js';
 import { servicesResolvers } from './services/index.js';
 import { storageResolvers } from './storage/index.js';
 import { systemResolvers } from './system/index.js';
@@ -19,6 +20,7 @@ export const resolvers = [
   ...usersResolvers,
   ...servicesResolvers,
   ...logsResolvers,
+  ...monitoringResolvers,
 ] as unknown as [Function, ...Function[]];
 
 // Every subscription brings its own `subscribe` (fed by the core's pub/sub port); type-graphql

@@ -1,5 +1,6 @@
 import { authAndJobsRootFields, authAndJobsTypes } from './delivered/auth-and-jobs.js';
 import { logsRootFields, logsTypes } from './delivered/logs.js';
+import { monitoringRootFields, monitoringTypes } from './delivered/monitoring.js';
 import { servicesRootFields, servicesTypes } from './delivered/services.js';
 import { storageRootFields, storageTypes } from './delivered/storage.js';
 import { systemRootFields, systemTypes } from './delivered/system.js';
@@ -15,6 +16,7 @@ const areas = [
   { types: usersTypes, root: usersRootFields },
   { types: servicesTypes, root: servicesRootFields },
   { types: logsTypes, root: logsRootFields },
+  { types: monitoringTypes, root: monitoringRootFields },
 ];
 
 export const DELIVERED_TYPES = [...new Set(areas.flatMap((a) => a.types))];
