@@ -2,7 +2,7 @@ import { CoreError } from '../errors.js';
 import type { Deps } from '../ports.js';
 import type { JobLogEnd, JobLogLine, JobLogNews } from './job-log-types.js';
 import type { Job } from './job-types.js';
-import { JOB_MESSAGES, getJob } from './jobs.js';
+import { requireJob } from './jobs.js';
 
 export const MAX_LOG_LINES_PER_READ = 1_000;
 const REPLAY_PAGE_LINES = 500;
@@ -112,12 +112,6 @@ function endOf(job: Job): JobLogEnd | undefined {
   if (job.status === 'ERROR') return { status: 'ERROR', message: job.error || job.statusText || null };
   if (job.status === 'FINISHED') return { status: 'FINISHED', message: job.result || job.statusText || null };
   return undefined;
-}
-
-async function requireJob(deps: LogDeps, uid: string): Promise<Job> {
-  const job = await getJob(deps, uid);
-  if (!job) throw new CoreError('JOB_NOT_FOUND', JOB_MESSAGES.notFound);
-  return job;
 }
 
 /** The lines of `followJobLog`, ending (instead of announcing it) when the job ends. */

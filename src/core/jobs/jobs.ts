@@ -88,6 +88,13 @@ export async function getJob(deps: Pick<Deps, 'jobs' | 'clock'>, uid: string): P
   return deps.jobs.get(uid, deps.clock.now());
 }
 
+/** The job, or JOB_NOT_FOUND. */
+export async function requireJob(deps: Pick<Deps, 'jobs' | 'clock'>, uid: string): Promise<Job> {
+  const job = await getJob(deps, uid);
+  if (!job) throw new CoreError('JOB_NOT_FOUND', JOB_MESSAGES.notFound);
+  return job;
+}
+
 /** Deletes a job whatever its status. */
 export async function removeJob(deps: JobDeps, uid: string): Promise<void> {
   if (!(await deps.jobs.remove(uid))) throw new CoreError('JOB_NOT_FOUND', JOB_MESSAGES.notFound);

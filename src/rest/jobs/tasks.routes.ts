@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { cancelJob } from '../../core/jobs/job-cancellation.js';
 import { readWholeJobLog } from '../../core/jobs/job-log.js';
 import { pageOfJobs } from '../../core/jobs/job-pages.js';
-import { JOB_MESSAGES, getJob } from '../../core/jobs/jobs.js';
-import { CoreError } from '../../core/errors.js';
+import { requireJob } from '../../core/jobs/jobs.js';
 import { field } from '../legacy-fields.js';
 import { UNAUTHORIZED, legacyRoute, streamRoute } from '../legacy-route.js';
 import { streamTaskLog } from './task-log-stream.js';
@@ -44,9 +43,7 @@ export const tasksRoutes = [
     tag,
     responses: { 200: { description: 'The task', body: taskSchema }, 401: UNAUTHORIZED, 404: NOT_FOUND },
     async handle({ deps, params }) {
-      const job = await getJob(deps, params.id!);
-      if (!job) throw new CoreError('JOB_NOT_FOUND', JOB_MESSAGES.notFound);
-      return { status: 200, body: toTask(job) };
+      return { status: 200, body: toTask(await requireJob(deps, params.id!)) };
     },
   }),
 
