@@ -1,34 +1,19 @@
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rawHttp } from '../support/raw-http.js';
 import { SeededRandom, fuzzSeed } from '../support/seeded-random.js';
-import { type MemoryUsage, type ServerProcess, startServerProcess } from '../support/server-process.js';
 import { FuzzTally, runPool } from './fuzz-tally.js';
 import { operationsOf } from './openapi-operations.js';
 import { restCase } from './rest-cases.js';
-import { expectServerUnharmed } from './server-unharmed.js';
+import { fuzzTarget } from './server-unharmed.js';
 
 const PER_OPERATION = 200;
 const seed = fuzzSeed();
 
 describe('REST fuzz', () => {
-  let server: ServerProcess;
-  let userdataBefore: Buffer;
-  let baseline: MemoryUsage;
-
-  beforeAll(async () => {
-    server = await startServerProcess();
-    userdataBefore = readFileSync(server.userdataPath);
-    for (let i = 0; i < 20; i++) await fetch(`${server.url}/api/version`);
-    baseline = await server.memory();
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-  });
+  const target = fuzzTarget(seed);
 
   it(`answers ${PER_OPERATION} malformed requests per operation of /api/swagger.json without a 5xx, a crash or a stack trace`, async () => {
-    const document = (await (await fetch(`${server.url}/api/swagger.json`)).json()) as Parameters<typeof operationsOf>[0];
+    const document = (await (await fetch(`${target.server.url}/api/swagger.json`)).json()) as Parameters<typeof operationsOf>[0];
     const operations = operationsOf(document);
     expect(operations.length).toBeGreaterThan(20);
     const rng = new SeededRandom(seed).fork('rest');
@@ -36,17 +21,17 @@ describe('REST fuzz', () => {
     const total = operations.length * PER_OPERATION;
 
     const done = await runPool(total, 8, Date.now() + 100_000, async (index) => {
-      if (server.exit()) return;
+      if (target.server.exit()) return;
       const op = operations[index % operations.length]!;
-      const { kind, request, mayDrop } = restCase(rng, op, server.token);
-      const answer = await rawHttp(server.port, request);
+      const { kind, request, mayDrop } = restCase(rng, op, target.server.token);
+      const answer = await rawHttp(target.server.port, request);
       tally.record(kind, `${op.method} ${op.path} as ${request.method} ${String(request.target).slice(0, 120)}`, answer, mayDrop);
     });
 
     console.log(`${tally.summary()}\n  operations: ${operations.length}, ${PER_OPERATION} requests each`);
-    expect(server.exit(), `the API process died (FUZZ_SEED=${seed}):\n${server.diagnostics()}`).toBeUndefined();
-    expect(tally.failures, `FUZZ_SEED=${seed}\n${server.diagnostics()}`).toEqual([]);
+    expect(target.server.exit(), `the API process died (FUZZ_SEED=${seed}):\n${target.server.diagnostics()}`).toBeUndefined();
+    expect(tally.failures, `FUZZ_SEED=${seed}\n${target.server.diagnostics()}`).toEqual([]);
     expect(done, `time ran out after ${done} of ${total} requests (FUZZ_SEED=${seed})`).toBe(total);
-    await expectServerUnharmed(server, { userdataBefore, baseline, seed });
+    await target.expectUnharmed();
   }, 180_000);
 });

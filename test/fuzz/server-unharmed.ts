@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { expect } from 'vitest';
-import type { MemoryUsage, ServerProcess } from '../support/server-process.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { type MemoryUsage, type ServerProcess, startServerProcess } from '../support/server-process.js';
 
 // Memory after garbage collection may grow by bounded caches (Apollo keeps up to ~30 MiB of parsed
 // documents), JIT code and the embedded database's buffers; a leak of what the fuzzer sent
@@ -36,4 +36,37 @@ export async function expectServerUnharmed(
   );
   expect(after.heapUsed, `heap grew from ${mb(baseline.heapUsed)} to ${mb(after.heapUsed)} (${replay})`).toBeLessThan(baseline.heapUsed + HEAP_MARGIN);
   expect(after.rss, `rss grew from ${mb(baseline.rss)} to ${mb(after.rss)} (${replay})`).toBeLessThan(baseline.rss + RSS_MARGIN);
+}
+
+export interface FuzzTarget {
+  /** The API process under test (set once the suite's beforeAll has run). */
+  readonly server: ServerProcess;
+  /** expectServerUnharmed against what was recorded before the first request. */
+  expectUnharmed(): Promise<void>;
+}
+
+/**
+ * Starts the API as its own process for the enclosing suite, records the userdata file and the memory
+ * baseline (after a little warm-up) before any fuzzing, and stops it afterwards.
+ */
+export function fuzzTarget(seed: number): FuzzTarget {
+  let server: ServerProcess | undefined;
+  let userdataBefore: Buffer;
+  let baseline: MemoryUsage;
+  beforeAll(async () => {
+    server = await startServerProcess();
+    userdataBefore = readFileSync(server.userdataPath);
+    for (let i = 0; i < 20; i++) await fetch(`${server.url}/api/version`);
+    baseline = await server.memory();
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return {
+    get server() {
+      if (!server) throw new Error('the fuzz target is not started yet');
+      return server;
+    },
+    expectUnharmed: () => expectServerUnharmed(server!, { userdataBefore, baseline, seed }),
+  };
 }
