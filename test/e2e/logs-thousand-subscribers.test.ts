@@ -1,0 +1,198 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { type Client, createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { sampleUserData } from '../../src/infra/host/sample-userdata.js';
+import { MAX_SUBSCRIPTIONS_PER_SOCKET } from '../../src/server/graphql-ws.js';
+import { type SseConnection, openEventSource } from '../support/event-source.js';
+import { type FakeBin, fakeBin } from '../support/fake-bin.js';
+import { type TestServer, startTestServer } from '../support/test-server.js';
+import { isAlive } from '../infra/nixos-machine.js';
+import { addScriptedProgram } from '../infra/scripted-bin.js';
+import { logFollowers } from './logs-helpers.js';
+
+// Issue 8: a thousand concurrent live log subscribers on one filter, over real WebSockets (plus a few
+// EventSource streams of the same service's log), on a NixOS host whose journalctl is a fake on PATH:
+// they share one `journalctl --follow`, each gets the same entries in order, and the follower is gone
+// once they have all left.
+
+const UNIT = 'prometheus.service'; // the monitoring service's only unit: its logstream has the same filter
+const SUBSCRIPTIONS = 1000;
+const SOCKETS = Math.ceil(SUBSCRIPTIONS / MAX_SUBSCRIPTIONS_PER_SOCKET); // 63
+const CONNECT_BATCH = 4; // below the 8 sockets one address may have waiting for connection_init
+const STREAMS = 8;
+const COMPARED = 5; // entries every subscriber must have received alike
+const FOLLOW_INTERVAL_MS = 100;
+
+let server: TestServer;
+let fake: FakeBin;
+const originalPath = process.env.PATH;
+
+// the cursor names the follower process that wrote the entry, as a real one names its journal file
+const entry = (i: number, unit: string) =>
+  JSON.stringify({ __CURSOR: `s=${process.pid.toString(16)};i=${i.toString(16)}`, __REALTIME_TIMESTAMP: String(1_740_830_400_000_000 + i), PRIORITY: '6', _SYSTEMD_UNIT: unit, _SYSTEMD_SLICE: 'system.slice', MESSAGE: `fake line ${i}` });
+
+beforeAll(async () => {
+  fake = fakeBin({ systemctl: [{ stdout: '' }], du: [{ stdout: '' }] });
+  // pages print two entries and exit; a follow prints a numbered entry every FOLLOW_INTERVAL_MS until it is killed
+  addScriptedProgram(fake, 'journalctl', `
+    const unit = (args.find((a) => a.startsWith('_SYSTEMD_UNIT=')) || '_SYSTEMD_UNIT=nginx.service').slice(14);
+    const entry = ${entry.toString()};
+    if (!args.includes('--follow')) { say('out', entry(1, unit) + '\\n' + entry(2, unit) + '\\n'); return; }
+    for (let i = 3; ; i += 1) { say('out', entry(i, unit) + '\\n'); await sleep(${FOLLOW_INTERVAL_MS}); }`);
+  process.env.PATH = `${fake.dir}${delimiter}${originalPath}`; // the NixOS host's command runner reads PATH at start
+  const dir = mkdtempSync(join(tmpdir(), 'sp-nixos-logs-'));
+  const modulesDir = join(dir, 'sp-modules');
+  mkdirSync(modulesDir);
+  writeFileSync(join(dir, 'userdata.json'), JSON.stringify(sampleUserData()));
+  server = await startTestServer({
+    env: { SP_HOST: 'nixos', SP_USERDATA_PATH: join(dir, 'userdata.json'), SP_SECRETS_PATH: join(dir, 'secrets.json'), SP_MODULES_DIR: modulesDir, SP_NIXOS_CONFIG_DIR: dir },
+  });
+});
+
+afterAll(async () => {
+  await server?.close();
+  process.env.PATH = originalPath;
+});
+
+/** The `journalctl --follow` processes started so far (for any filter, and for UNIT), and which of them still run. */
+function followers(): { started: number; startedForUnit: number; running: number } {
+  const calls = (fake.calls() as unknown as { program: string; args: string[]; pid: number }[]).filter((c) => c.program === 'journalctl' && c.args.includes('--follow'));
+  return {
+    started: calls.length,
+    startedForUnit: calls.filter((c) => c.args.includes(`_SYSTEMD_UNIT=${UNIT}`)).length,
+    running: calls.filter((c) => isAlive(c.pid)).length,
+  };
+}
+
+const entryIndex = (cursor: string) => Number.parseInt(/;i=([0-9a-f]+)$/.exec(cursor)![1]!, 16);
+
+/** The cursors one subscriber has received, in order; waits settle on arrival, or fail on the subscriber's error. */
+class Received {
+  readonly cursors: string[] = [];
+  private waiter?: { done: () => boolean; resolve: () => void; reject: (err: unknown) => void };
+  private failure?: unknown;
+
+  constructor(readonly name: string) {}
+
+  push(cursor: string): void {
+    this.cursors.push(cursor);
+    if (this.waiter?.done()) this.settle();
+  }
+
+  fail(err: unknown): void {
+    this.failure ??= err;
+    if (this.waiter) this.settle();
+  }
+
+  /** Resolves once `done` holds (checked now and at each new entry). */
+  until(done: () => boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiter = { done, resolve, reject };
+      if (done() || this.failure !== undefined) this.settle();
+    });
+  }
+
+  private settle(): void {
+    const waiter = this.waiter!;
+    this.waiter = undefined;
+    if (this.failure !== undefined) waiter.reject(new Error(`${this.name}: ${String(this.failure instanceof Error ? this.failure.message : JSON.stringify(this.failure))}`));
+    else waiter.resolve();
+  }
+}
+
+/** A graphql-ws client connected (acknowledged) before it is handed back. */
+function connectedClient(): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const client: Client = createClient({
+      url: server.wsUrl,
+      webSocketImpl: WebSocket,
+      connectionParams: { Authorization: `Bearer ${server.token}` },
+      retryAttempts: 0,
+      lazy: false,
+      onNonLazyError: reject,
+      on: { connected: () => resolve(client), closed: (event) => reject(new Error(`socket closed before acknowledged: ${(event as { code?: number }).code}`)) },
+    });
+  });
+}
+
+describe('a thousand log subscribers on one filter (NixOS)', () => {
+  it('share one journalctl --follow, receive the same entries in order, and leave no follower behind', { timeout: 60_000 }, async () => {
+    let leaving = false;
+    const received: Received[] = [];
+    const clients: Client[] = [];
+    const unsubscribes: (() => void)[] = [];
+
+    // the SSE streams open while the sockets connect: every subscriber joins the same follower, whoever comes first
+    const streamsOpened = Promise.all(
+      Array.from({ length: STREAMS }, () => openEventSource(`${server.url}/services/monitoring/logstream?lines=0`, { authorization: `Bearer ${server.token}` })),
+    );
+    for (let first = 0; first < SOCKETS; first += CONNECT_BATCH) {
+      const batch = await Promise.all(Array.from({ length: Math.min(CONNECT_BATCH, SOCKETS - first) }, () => connectedClient()));
+      for (const client of batch) {
+        const n = Math.min(MAX_SUBSCRIPTIONS_PER_SOCKET, SUBSCRIPTIONS - received.length);
+        for (let k = 0; k < n; k += 1) {
+          const r = new Received(`subscription ${received.length}`);
+          received.push(r);
+          unsubscribes.push(
+            client.subscribe<{ logEntries: { cursor: string } }>(
+              { query: 'subscription Follow($unit: String) { logEntries(filterByUnit: $unit) { cursor } }', variables: { unit: UNIT } },
+              {
+                next: (message) => (message.data ? r.push(message.data.logEntries.cursor) : r.fail(message.errors)),
+                error: (err) => r.fail(err),
+                complete: () => {
+                  if (!leaving) r.fail(new Error('completed early'));
+                },
+              },
+            ),
+          );
+        }
+        clients.push(client);
+      }
+    }
+    const streams: SseConnection[] = await streamsOpened;
+    expect(streams.map((s) => s.status)).toEqual(Array(STREAMS).fill(200));
+    const streamReceived = streams.map((stream, i) => {
+      const r = new Received(`stream ${i}`);
+      void (async () => {
+        for await (const event of stream.events) if (event.event === 'message') r.push(event.lastEventId);
+        if (!leaving) r.fail(new Error('the stream ended early'));
+      })();
+      return r;
+    });
+    const all = [...received, ...streamReceived];
+    expect(received).toHaveLength(SUBSCRIPTIONS);
+    expect(clients).toHaveLength(SOCKETS);
+
+    // every subscriber is in once it has an entry; the last to get in sets where the common run starts
+    await Promise.all(all.map((r) => r.until(() => r.cursors.length > 0)));
+    const start = Math.max(...all.map((r) => entryIndex(r.cursors[0]!)));
+    const end = start + COMPARED - 1;
+    await Promise.all(all.map((r) => r.until(() => entryIndex(r.cursors.at(-1)!) >= end)));
+
+    const latest = all.find((r) => entryIndex(r.cursors[0]!) === start)!;
+    const expected = latest.cursors.slice(0, COMPARED);
+    expect(expected.map(entryIndex)).toEqual(Array.from({ length: COMPARED }, (_, k) => start + k));
+    for (const r of all) {
+      const from = r.cursors.indexOf(expected[0]!);
+      expect(r.cursors.slice(from, from + COMPARED), r.name).toEqual(expected);
+      // nothing lost, repeated or reordered since it joined
+      const indexes = r.cursors.map(entryIndex);
+      expect(indexes, r.name).toEqual(indexes.map((_, k) => indexes[0]! + k));
+    }
+    expect(followers()).toEqual({ started: 1, startedForUnit: 1, running: 1 });
+    expect(logFollowers(server).followerCount).toBe(1);
+
+    // everyone leaves: half the sockets end their subscriptions one by one, then every socket and stream goes
+    leaving = true;
+    for (const unsubscribe of unsubscribes.slice(0, SUBSCRIPTIONS / 2)) unsubscribe();
+    await Promise.all(clients.map((client) => client.dispose()));
+    for (const stream of streams) stream.close();
+
+    await expect.poll(() => logFollowers(server).followerCount, { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => followers().running, { timeout: 10_000 }).toBe(0); // reaped once the process group is gone
+    expect(followers()).toMatchObject({ started: 1, startedForUnit: 1 });
+  });
+});
