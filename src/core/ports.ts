@@ -10,8 +10,11 @@ import type { LogFilter, LogSource } from './logs/log-types.js';
 
 export interface Clock {
   now(): Date;
-  /** Waits; the demo and simulated work use it so tests can run on a faster clock. */
-  sleep(ms: number): Promise<void>;
+  /**
+   * Waits; the demo and simulated work use it so tests can run on a faster clock. An abort ends the
+   * wait at once, rejecting with the signal's reason.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export interface Logger {

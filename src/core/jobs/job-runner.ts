@@ -79,7 +79,9 @@ export async function startJob(deps: RunnerDeps, spec: NewJob, work: JobWork): P
           return;
         }
         final = cancelled ? { status: 'ERROR', error: JOB_MESSAGES.cancelled(cancelled.reason) } : failureUpdate(err);
-        deps.logger.error('job failed', { typeId: spec.typeId, uid: job.uid, error: final.error ?? final.statusText });
+        // a stop someone asked for is not a failure of the system
+        const level = cancelled ? 'warn' : 'error';
+        deps.logger[level](cancelled ? 'job cancelled' : 'job failed', { typeId: spec.typeId, uid: job.uid, error: final.error ?? final.statusText });
       }
       log.log(finalLine(final));
       // the log is complete before the job ends: whoever sees it end can read every line

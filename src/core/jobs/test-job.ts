@@ -12,8 +12,7 @@ export async function startTestJob(
     for (const [step, progress] of [5, 10, 15, 20, 25].entries()) {
       await report({ progress, statusText: 'Performing pre-move checks...' });
       job.log(`Step ${step + 1} of 5: ${progress}%`);
-      await deps.clock.sleep(STEP_MS);
-      job.signal.throwIfAborted();
+      await deps.clock.sleep(STEP_MS, job.signal); // a stop ends the wait at once
     }
     return { statusText: 'Job finished.' };
   });
