@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { describeError } from '../core/errors.js';
 
 // What one client may have written but not yet taken off the socket; past this it is dropped.
 export const MAX_BUFFERED_BYTES = 256 * 1024;
@@ -108,4 +109,32 @@ export function resumeCursor(req: Request): string | undefined {
   if (header) return header;
   const after = req.query.after;
   return typeof after === 'string' && after !== '' ? after : undefined;
+}
+
+/** What one item of a source becomes: an event to send, or the last event, after which the stream ends. */
+export type Framed = string | { last: string };
+
+/**
+ * Sends each item of `events` as `frame` makes it until the source ends, the client leaves or falls too
+ * far behind; a failing source ends the stream with an `error` event naming why (the client may resume
+ * with Last-Event-ID). The source is returned in every case, so its follower can stop.
+ */
+export async function pipeToEventStream<T>(res: Response, events: AsyncIterableIterator<T>, frame: (item: T) => Framed): Promise<void> {
+  const stream = new EventStream(res);
+  const stop = () => void events.return?.();
+  stream.signal.addEventListener('abort', stop, { once: true });
+  try {
+    for await (const item of events) {
+      const framed = frame(item);
+      if (typeof framed !== 'string') return stream.end(framed.last);
+      if (!stream.send(framed)) return;
+    }
+    stream.end();
+  } catch (err) {
+    const { code, message } = describeError(err);
+    stream.end(formatEvent({ event: 'error', data: JSON.stringify({ code, message }) }));
+  } finally {
+    stream.signal.removeEventListener('abort', stop);
+    stop();
+  }
 }

@@ -1,9 +1,8 @@
 import type { Request, Response } from 'express';
-import { describeError } from '../../core/errors.js';
 import { followJobLog, logCursor } from '../../core/jobs/job-log.js';
 import type { JobLogLine } from '../../core/jobs/job-log-types.js';
 import type { Deps } from '../../core/ports.js';
-import { EventStream, formatEvent, resumeCursor } from '../event-stream.js';
+import { formatEvent, pipeToEventStream, resumeCursor } from '../event-stream.js';
 
 // A line followed by many clients of this process is one shared object: its event is built once.
 const frames = new WeakMap<JobLogLine, string>();
@@ -24,19 +23,7 @@ function lineFrame(line: JobLogLine): string {
  */
 export async function streamTaskLog(deps: Deps, taskId: string, req: Request, res: Response): Promise<void> {
   const events = await followJobLog(deps, taskId, resumeCursor(req));
-  const stream = new EventStream(res);
-  const stop = () => void events.return?.();
-  stream.signal.addEventListener('abort', stop, { once: true });
-  try {
-    for await (const event of events) {
-      if (event.kind === 'end') return stream.end(formatEvent({ event: 'end', data: JSON.stringify(event.end) }));
-      if (!stream.send(lineFrame(event.line))) return;
-    }
-  } catch (err) {
-    const { code, message } = describeError(err);
-    stream.end(formatEvent({ event: 'error', data: JSON.stringify({ code, message }) }));
-  } finally {
-    stream.signal.removeEventListener('abort', stop);
-    stop();
-  }
+  await pipeToEventStream(res, events, (event) =>
+    event.kind === 'end' ? { last: formatEvent({ event: 'end', data: JSON.stringify(event.end) }) } : lineFrame(event.line),
+  );
 }

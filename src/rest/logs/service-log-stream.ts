@@ -1,8 +1,7 @@
 import type { Request, Response } from 'express';
-import { describeError } from '../../core/errors.js';
 import { openServiceLogStream } from '../../core/logs/service-logs.js';
 import type { Deps } from '../../core/ports.js';
-import { EventStream, formatEvent, resumeCursor } from '../event-stream.js';
+import { pipeToEventStream, resumeCursor } from '../event-stream.js';
 import { type LogFormat, logEventFrame } from './service-log-lines.js';
 
 /**
@@ -12,20 +11,6 @@ import { type LogFormat, logEventFrame } from './service-log-lines.js';
  */
 export async function streamServiceLog(deps: Deps, serviceId: string, options: { lines: number; format: LogFormat }, req: Request, res: Response): Promise<void> {
   const events = await openServiceLogStream(deps, serviceId, { lines: options.lines, after: resumeCursor(req) });
-  const stream = new EventStream(res);
-  const stop = () => void events.return?.();
-  stream.signal.addEventListener('abort', stop, { once: true });
-  try {
-    for await (const event of events) {
-      if (!stream.send(logEventFrame(event, serviceId, options.format))) return;
-    }
-    stream.end();
-  } catch (err) {
-    // this reader fell too far behind, or the journal failed: the client hears why and may resume with Last-Event-ID
-    const { code, message } = describeError(err);
-    stream.end(formatEvent({ event: 'error', data: JSON.stringify({ code, message }) }));
-  } finally {
-    stream.signal.removeEventListener('abort', stop);
-    stop();
-  }
+  // a reader too far behind, or a failing journal, ends the stream with an error event; the client may resume
+  await pipeToEventStream(res, events, (event) => logEventFrame(event, serviceId, options.format));
 }
