@@ -25,6 +25,7 @@ const DEFAULT_TIMEOUTS_MS: Record<string, number> = {
   du: 30 * MINUTE, // walking a large Nextcloud
   resize2fs: 30 * MINUTE,
   chown: HOUR,
+  restic: 24 * HOUR, // a first backup of a large service to a remote bucket; quick subcommands pass shorter limits
   mv: 12 * HOUR, // a move across volumes copies every byte of the service's data
 };
 const FALLBACK_TIMEOUT_MS = MINUTE;
