@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs the host programs the test suites drive for real (Debian packages): restic, and rclone, through
+# which restic opens the repositories. Needs root. Installs only what is missing; everything goes to stderr.
+set -euo pipefail
+exec 1>&2
+
+missing=()
+for tool in restic rclone; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+restic version
+rclone version | head -n 1
