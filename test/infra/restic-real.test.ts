@@ -1,9 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BackupProgress, ResticRepository } from '../../src/core/backups/backup-types.js';
+import { type BackupProgress, type ResticRepository, resticRepositoryString } from '../../src/core/backups/backup-types.js';
+import type { Logger } from '../../src/core/ports.js';
 import { ExecRestic } from '../../src/infra/backups/exec-restic.js';
 import { CommandRunner } from '../../src/infra/host/command-runner.js';
 import { tempDir } from './nixos-machine.js';
@@ -12,7 +13,7 @@ import { tempDir } from './nixos-machine.js';
 // which restic opens through rclone as the reference did.
 const hasRestic = spawnSync('restic', ['version']).status === 0;
 
-const noLogger = { info: () => {}, warn: () => {}, error: () => {} };
+const noLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 function filesUnder(root: string, dir = root): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
@@ -72,4 +73,57 @@ describe.skipIf(!hasRestic)('ExecRestic with the real restic on a FILE repositor
     expect(backupErr).toMatchObject({ failure: 'WRONG_PASSWORD' });
     expect(Date.now() - started).toBeLessThan(20_000);
   });
+
+  it('a backup stopped midway rejects with the abort reason and leaves the repository usable', { timeout: 120_000 }, async () => {
+    const { restic, repo, base } = await initialised();
+    const source = join(base, 'big');
+    mkdirSync(source);
+    for (let i = 0; i < 4; i++) writeFileSync(join(source, `f${i}`), randomBytes(20_000_000));
+    const stop = new AbortController();
+    const reason = new Error('stopped by the test');
+
+    const err = await restic.backup(repo, [source], { serviceId: 'big', reason: 'EXPLICIT' }, {
+      signal: stop.signal,
+      onProgress: (p) => { if (p.bytesDone > 0) stop.abort(reason); },
+    }).catch((e: unknown) => e);
+
+    expect(err).toBe(reason);
+    expect(await restic.listSnapshots(repo)).toEqual([]);
+    const id = await restic.backup(repo, [join(source, 'f0')], { serviceId: 'big', reason: 'EXPLICIT' });
+    expect((await restic.listSnapshots(repo)).map((s) => s.id)).toEqual([id]);
+  });
+
+  it('a lock left by a killed restic is removed with `restic unlock` and the command retried', { timeout: 120_000 }, async () => {
+    const warnings: string[] = [];
+    const { restic, repo, base } = await initialised({ ...noLogger, warn: (msg: string) => warnings.push(msg) });
+    const source = join(base, 'big');
+    mkdirSync(source);
+    for (let i = 0; i < 4; i++) writeFileSync(join(source, `f${i}`), randomBytes(20_000_000));
+    const id = await restic.backup(repo, [join(source, 'f0')], { serviceId: 'big', reason: 'AUTO' });
+    const keyFile = join(base, 'key');
+    writeFileSync(keyFile, `${repo.encryptionKey}\n`, { mode: 0o600 });
+    const locks = join(repo.location, 'locks');
+    const holder = spawn('restic', ['-o', 'rclone.args=serve restic --stdio', '-r', resticRepositoryString('FILE', repo.location), 'backup', source], {
+      env: { ...process.env, RESTIC_PASSWORD_FILE: keyFile }, stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => holder.once('exit', resolve));
+    while (!existsSync(locks) || readdirSync(locks).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    holder.kill('SIGKILL');
+    await exited;
+    expect(readdirSync(locks)).toHaveLength(1);
+
+    await restic.forget(repo, [id]);
+
+    expect(warnings).toEqual(['the restic repository is locked: unlocking it and trying once more']);
+    expect(readdirSync(locks)).toHaveLength(0);
+    expect(await restic.listSnapshots(repo)).toEqual([]);
+  });
 });
+
+async function initialised(logger: Logger = noLogger) {
+  const base = tempDir('sp-restic-real-');
+  const restic = new ExecRestic(new CommandRunner(), join(base, 'secrets'), logger);
+  const repo: ResticRepository = { provider: 'FILE', location: join(base, 'repo'), login: '', providerKey: '', encryptionKey: 'key' };
+  await restic.initRepository(repo);
+  return { restic, repo, base };
+}
