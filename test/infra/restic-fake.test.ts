@@ -40,8 +40,17 @@ interface Call { args: string[]; env: Record<string, string>; password: string; 
 
 function recordingLogger() {
   const warnings: string[] = [];
-  const logger: Logger = { info: () => {}, warn: (msg) => warnings.push(msg), error: () => {} };
-  return { logger, warnings };
+  const logged: string[] = [];
+  const record = (msg: string, fields?: Record<string, unknown>) => logged.push(JSON.stringify({ msg, fields }));
+  const logger: Logger = {
+    info: record,
+    warn: (msg, fields) => {
+      warnings.push(msg);
+      record(msg, fields);
+    },
+    error: record,
+  };
+  return { logger, warnings, logged };
 }
 
 /** A fake restic whose behaviour is `body` (JavaScript seeing `args`, `say`, `sleep`, `count`: this call's number from 1). */
@@ -59,10 +68,10 @@ function fakeRestic(body: string) {
     ${body}
   `);
   const secrets = join(tempDir('sp-restic-secrets-'), 'secrets');
-  const { logger, warnings } = recordingLogger();
+  const { logger, warnings, logged } = recordingLogger();
   const restic = new ExecRestic(new CommandRunner(fake.env), secrets, logger);
   const calls = (): Call[] => (existsSync(callLog) ? readFileSync(callLog, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Call) : []);
-  return { restic, calls, warnings, secrets };
+  return { restic, calls, warnings, logged, secrets };
 }
 
 const envWith = (extra: Record<string, string>) => ({ RESTIC_PASSWORD_FILE: expect.stringMatching(/restic-password-[0-9a-f]{16}$/) as unknown, ...extra });
@@ -165,14 +174,17 @@ describe('ExecRestic against a fake restic', () => {
     expect(calls().map((c) => c.args.slice(FILE_BASE.length))).toEqual([['snapshots'], ['unlock'], ['snapshots']]);
   });
 
-  it('a lock still held after the unlock fails with LOCKED after exactly one retry (backup too)', async () => {
-    const { restic, calls } = fakeRestic(`
+  it('a lock still held after the unlock fails with LOCKED after exactly one retry (backup too), logging no secret', async () => {
+    const { restic, calls, logged } = fakeRestic(`
       if (!args.includes('unlock')) { say('err', 'Fatal: unable to create lock in backend: repository is already locked exclusively\\n'); process.exitCode = 1; }
     `);
 
-    await expect(restic.backup(FILE_REPO, ['/srv/a'], { serviceId: 'a', reason: 'EXPLICIT' })).rejects.toMatchObject({ name: 'ResticError', failure: 'LOCKED' });
+    const err = await restic.backup(B2_REPO, ['/srv/a'], { serviceId: 'a', reason: 'EXPLICIT' }).catch((e: unknown) => e);
 
-    expect(calls().map((c) => c.args[FILE_BASE.length])).toEqual(['backup', 'unlock', 'backup']);
+    expect(err).toMatchObject({ name: 'ResticError', failure: 'LOCKED' });
+    expect(calls().map((c) => c.args[B2_BASE.length])).toEqual(['backup', 'unlock', 'backup']);
+    expect(logged).toHaveLength(1);
+    for (const secret of [KEY, B2_LOGIN, B2_KEY]) expect([...logged, (err as Error).message].join('\n')).not.toContain(secret);
   });
 
   it('a wrong password is a clear WRONG_PASSWORD error, not retried', async () => {
