@@ -1,16 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
 import { type Client, createClient } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { sampleUserData } from '../../src/infra/host/sample-userdata.js';
 import { MAX_SUBSCRIPTIONS_PER_SOCKET } from '../../src/server/graphql-ws.js';
 import { type SseConnection, openEventSource } from '../support/event-source.js';
-import { type FakeBin, fakeBin } from '../support/fake-bin.js';
-import { type TestServer, startTestServer } from '../support/test-server.js';
+import type { TestServer } from '../support/test-server.js';
 import { isAlive } from '../infra/nixos-machine.js';
-import { addScriptedProgram } from '../infra/scripted-bin.js';
+import { nixosServerWithFakeJournal } from './nixos-fake-journal.js';
 import { logFollowers } from './logs-helpers.js';
 
 // Issue 8: a thousand concurrent live log subscribers on one filter, over real WebSockets (plus a few
@@ -26,40 +21,15 @@ const STREAMS = 8;
 const COMPARED = 5; // entries every subscriber must have received alike
 const FOLLOW_INTERVAL_MS = 100;
 
+const target = nixosServerWithFakeJournal({ followIntervalMs: FOLLOW_INTERVAL_MS, cursorNamesProcess: true });
 let server: TestServer;
-let fake: FakeBin;
-const originalPath = process.env.PATH;
-
-// the cursor names the follower process that wrote the entry, as a real one names its journal file
-const entry = (i: number, unit: string) =>
-  JSON.stringify({ __CURSOR: `s=${process.pid.toString(16)};i=${i.toString(16)}`, __REALTIME_TIMESTAMP: String(1_740_830_400_000_000 + i), PRIORITY: '6', _SYSTEMD_UNIT: unit, _SYSTEMD_SLICE: 'system.slice', MESSAGE: `fake line ${i}` });
-
-beforeAll(async () => {
-  fake = fakeBin({ systemctl: [{ stdout: '' }], du: [{ stdout: '' }] });
-  // pages print two entries and exit; a follow prints a numbered entry every FOLLOW_INTERVAL_MS until it is killed
-  addScriptedProgram(fake, 'journalctl', `
-    const unit = (args.find((a) => a.startsWith('_SYSTEMD_UNIT=')) || '_SYSTEMD_UNIT=nginx.service').slice(14);
-    const entry = ${entry.toString()};
-    if (!args.includes('--follow')) { say('out', entry(1, unit) + '\\n' + entry(2, unit) + '\\n'); return; }
-    for (let i = 3; ; i += 1) { say('out', entry(i, unit) + '\\n'); await sleep(${FOLLOW_INTERVAL_MS}); }`);
-  process.env.PATH = `${fake.dir}${delimiter}${originalPath}`; // the NixOS host's command runner reads PATH at start
-  const dir = mkdtempSync(join(tmpdir(), 'sp-nixos-logs-'));
-  const modulesDir = join(dir, 'sp-modules');
-  mkdirSync(modulesDir);
-  writeFileSync(join(dir, 'userdata.json'), JSON.stringify(sampleUserData()));
-  server = await startTestServer({
-    env: { SP_HOST: 'nixos', SP_USERDATA_PATH: join(dir, 'userdata.json'), SP_SECRETS_PATH: join(dir, 'secrets.json'), SP_MODULES_DIR: modulesDir, SP_NIXOS_CONFIG_DIR: dir },
-  });
-});
-
-afterAll(async () => {
-  await server?.close();
-  process.env.PATH = originalPath;
+beforeAll(() => {
+  server = target.server;
 });
 
 /** The `journalctl --follow` processes started so far (for any filter, and for UNIT), and which of them still run. */
 function followers(): { started: number; startedForUnit: number; running: number } {
-  const calls = (fake.calls() as unknown as { program: string; args: string[]; pid: number }[]).filter((c) => c.program === 'journalctl' && c.args.includes('--follow'));
+  const calls = target.followCalls();
   return {
     started: calls.length,
     startedForUnit: calls.filter((c) => c.args.includes(`_SYSTEMD_UNIT=${UNIT}`)).length,
