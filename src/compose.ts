@@ -118,6 +118,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
       deps.background.cancelAll(shutdownCancellation());
       await deps.background.drain(ABORT_GRACE_MS);
       await machine.runner?.killAll();
+      await passwordHasher.close(); // hashing threads end with the runtime, not with the process
       if (options.maintenance) await deps.instances.remove(deps.instanceId);
       await (pubsub as PubSub & { close(): Promise<void> }).close();
       await database.close();
