@@ -1,6 +1,6 @@
 import { CoreError } from '../errors.js';
 import type { Deps, JobLogFeed } from '../ports.js';
-import { BoundedQueue } from './bounded-queue.js';
+import { BoundedQueue } from '../streams/bounded-queue.js';
 import { type JobLogEnd, type JobLogNews, deserializeLogLine } from './job-log-types.js';
 import type { JobChange } from './job-types.js';
 

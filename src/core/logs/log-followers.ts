@@ -1,6 +1,6 @@
 import type { LogFeed, Logger } from '../ports.js';
 import { CoreError } from '../errors.js';
-import { BoundedQueue } from '../jobs/bounded-queue.js';
+import { BoundedQueue } from '../streams/bounded-queue.js';
 import { LogEvent } from './log-event.js';
 import type { LogFilter, LogSource } from './log-types.js';
 import { LogSubscription } from './log-subscription.js';

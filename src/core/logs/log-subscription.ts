@@ -1,4 +1,4 @@
-import type { BoundedQueue } from '../jobs/bounded-queue.js';
+import type { BoundedQueue } from '../streams/bounded-queue.js';
 import { LogEvent } from './log-event.js';
 import type { LogFilter, LogSource } from './log-types.js';
 
