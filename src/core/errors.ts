@@ -47,6 +47,14 @@ const STATUS = {
   SERVICE_ACTION_UNSUPPORTED: 400,
   INVALID_SERVICE_CONFIGURATION: 400,
   MOVE_NOT_POSSIBLE: 400,
+  // backups (the contract answers an unknown service to startBackup with code 300)
+  BACKUP_UNKNOWN_SERVICE: 300,
+  SNAPSHOT_NOT_FOUND: 404,
+  SNAPSHOT_SERVICE_NOT_FOUND: 404,
+  BACKUP_BUSY: 400,
+  BACKUP_NOT_CONFIGURED: 400,
+  BACKUP_FAILED: 400,
+  BACKUP_REPOSITORY_UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof STATUS;

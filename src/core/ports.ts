@@ -7,6 +7,8 @@ import type { Secrets, UserData } from './userdata/userdata-types.js';
 import type { EmailPassword, EmailPasswordMetadata, GroupInfo, NewUserAccount, UserAccount } from './users/user-types.js';
 import type { LogEvent } from './logs/log-event.js';
 import type { LogFilter, LogSource } from './logs/log-types.js';
+import type { BackupFiles, BackupStateRepository, SchedulerLeadership } from './backups/backup-ports.js';
+import type { ResticPort } from './backups/backup-types.js';
 
 export interface Clock {
   now(): Date;
@@ -279,4 +281,12 @@ export interface Deps {
   logFeed: LogFeed;
   /** CPU, memory, disk and network series for the monitoring charts. */
   metrics: MetricsSource;
+  /** restic (the MEMORY provider keeps its repository in this process). */
+  restic: ResticPort;
+  /** Backup configuration, snapshot cache and last-backup times, shared by every process on the database. */
+  backupState: BackupStateRepository;
+  /** File operations on real folders for backups and restores. */
+  backupFiles: BackupFiles;
+  /** Whether this process runs the automatic-backup scheduler. */
+  schedulerLeadership: SchedulerLeadership;
 }

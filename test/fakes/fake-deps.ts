@@ -52,6 +52,10 @@ export async function idleMachinePorts() {
         throw new Error('logFeed used by a test that did not provide one');
       },
     },
+    restic: unusedPort('restic'),
+    backupState: unusedPort('backupState'),
+    backupFiles: unusedPort('backupFiles'),
+    schedulerLeadership: { holds: async () => true, release: async () => undefined },
     metrics: {
       rangeQuery: async () => {
         throw new Error('metrics used by a test that did not provide them');
@@ -61,4 +65,13 @@ export async function idleMachinePorts() {
       },
     },
   };
+}
+
+/** A port whose every method throws: for tests that must not reach it. */
+function unusedPort<T extends object>(name: string): T {
+  return new Proxy({} as T, {
+    get: (_target, method) => () => {
+      throw new Error(`${name}.${String(method)} used by a test that did not provide it`);
+    },
+  });
 }

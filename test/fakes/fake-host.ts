@@ -125,4 +125,21 @@ export class FakeHost implements Host {
     this.record('networkAddresses');
     return this.addresses;
   }
+  /** Real folders of host paths live under this root ('' maps them to themselves). */
+  filesRoot = '';
+  /** freeBytes answers this for every path. */
+  free = 1e12;
+  filesPath(folder: string) {
+    return this.filesRoot + folder;
+  }
+  async freeBytes(path: string) {
+    this.record(`freeBytes ${path}`);
+    return this.free;
+  }
+  async dumpDatabase(database: string, file: string, _signal?: AbortSignal) {
+    this.record(`dumpDatabase ${database} ${file}`);
+  }
+  async restoreDatabase(file: string, _signal?: AbortSignal) {
+    this.record(`restoreDatabase ${file}`);
+  }
 }

@@ -36,6 +36,8 @@ export interface BackupTags {
 export interface ResticSnapshot {
   /** restic's short id (8 hex characters). */
   id: string;
+  /** restic's full id ('' when restic gave none). */
+  fullId: string;
   time: Date;
   tags: string[];
   paths: string[];
@@ -62,6 +64,8 @@ export interface ResticPort {
   listSnapshots(repo: ResticRepository): Promise<ResticSnapshot[]>;
   /** Restores the snapshot under `target` (its paths keep their full names below it) and verifies what it wrote. */
   restore(repo: ResticRepository, snapshotId: string, target: string, options?: { signal?: AbortSignal }): Promise<void>;
+  /** `restic stats <id>`: the total size in bytes of what restoring the snapshot writes. */
+  snapshotSize(repo: ResticRepository, snapshotId: string): Promise<number>;
   /** Forgets the snapshots and prunes the data only they used. */
   forget(repo: ResticRepository, snapshotIds: readonly string[]): Promise<void>;
   /** Removes stale locks. */

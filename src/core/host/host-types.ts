@@ -97,4 +97,16 @@ export interface Host {
   /** registration.uri of the newest Let's Encrypt account, when there is one. */
   acmeAccountUri(): Promise<string | undefined>;
   networkAddresses(): Promise<NetworkAddresses>;
+
+  /**
+   * Where a host folder's files really are on this machine: the path itself on NixOS; under the data
+   * folder in the simulation (following its bind mounts). Backups hand these paths to restic.
+   */
+  filesPath(folder: string): string;
+  /** Free bytes on the filesystem holding `path` (or its nearest existing parent). */
+  freeBytes(path: string): Promise<number>;
+  /** `pg_dump` of one PostgreSQL database into `file` (a host path), custom format. */
+  dumpDatabase(database: string, file: string, signal?: AbortSignal): Promise<void>;
+  /** `pg_restore --clean --create` of a dump written by dumpDatabase. */
+  restoreDatabase(file: string, signal?: AbortSignal): Promise<void>;
 }

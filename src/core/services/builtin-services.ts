@@ -15,6 +15,7 @@ const common = {
   homepage: null,
   sourcePage: null,
   supportLevel: 'NORMAL',
+  postgresDatabases: [],
 } as const satisfies Partial<ServiceDefinition>;
 
 export const MAIL_SERVER: ServiceDefinition = {
@@ -32,6 +33,7 @@ export const MAIL_SERVER: ServiceDefinition = {
     { path: '/var/vmail', owner: 'virtualMail', group: 'virtualMail' },
     { path: '/var/sieve', owner: 'virtualMail', group: 'virtualMail' },
   ],
+  backupFolders: ['/var/vmail', '/var/sieve'],
   hasLocationOption: true,
 };
 
@@ -47,6 +49,7 @@ export const SELFPRIVACY_API: ServiceDefinition = {
   backupDescription: 'General server settings.',
   units: [],
   folders: [{ path: '/etc/selfprivacy/dump', owner: 'root', group: 'root' }],
+  backupFolders: ['/etc/selfprivacy/dump'],
   hasLocationOption: false,
 };
 
@@ -62,6 +65,7 @@ export const MONITORING: ServiceDefinition = {
   backupDescription: 'Backups are not available for Prometheus.',
   units: ['prometheus.service'],
   folders: [{ path: '/var/lib/prometheus', owner: 'prometheus', group: 'prometheus' }],
+  backupFolders: [],
   hasLocationOption: false,
 };
 

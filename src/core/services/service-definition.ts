@@ -187,6 +187,8 @@ export function parseServiceDefinition(document: unknown): ServiceDefinition {
       ...strings(meta.folders, 'meta.folders').map((path) => dataFolder(path, user, group)),
       ...ownedFolders.map(ownedFolder),
     ],
+    backupFolders: strings(meta.folders, 'meta.folders'),
+    postgresDatabases: strings(meta.postgreDatabases, 'meta.postgreDatabases').map((db) => accountName(db, 'database')),
     license: licenses.map(license),
     homepage: optionalText(meta, 'homepage'),
     sourcePage: optionalText(meta, 'sourcePage'),

@@ -57,6 +57,10 @@ export interface ServiceDefinition {
   units: string[];
   /** Every data folder with its owner (`folders` owned by user:group, plus `ownedFolders`). */
   folders: OwnedFolder[];
+  /** The folders a backup holds (templated: `meta.folders` only; §10.3), without the database dumps folder. */
+  backupFolders: string[];
+  /** PostgreSQL databases dumped before a backup and restored after a restore (`meta.postgreDatabases`). */
+  postgresDatabases: string[];
   license: License[];
   homepage: string | null;
   sourcePage: string | null;
