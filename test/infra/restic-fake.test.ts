@@ -82,6 +82,7 @@ describe('ExecRestic against a fake restic', () => {
     const { restic, calls, secrets } = fakeRestic(`
       if (args.includes('snapshots')) say('out', ${JSON.stringify(SNAPSHOTS)});
       if (args.includes('init')) say('out', 'created restic repository ca7a1ea1a9 at rclone::local:/srv/backups/repo\\n');
+      if (args.includes('restore')) say('out', 'restoring <Snapshot 217b84fd of [/var/lib/nextcloud] at 2026-11-29 19:21:26 +0000 UTC by root@vm> to /var/tmp/restore\\n');
     `);
 
     await restic.initRepository(FILE_REPO);
@@ -110,8 +111,11 @@ describe('ExecRestic against a fake restic', () => {
     for (const call of calls()) expect(existsSync(call.env.RESTIC_PASSWORD_FILE!)).toBe(false);
     expect((statSync(secrets).mode & 0o777).toString(8)).toBe('700');
     expect(snapshots).toEqual([
-      { id: '217b84fd', time: new Date('2026-11-29T19:21:26.008Z'), tags: ['nextcloud', 'AUTO'], paths: ['/var/lib/nextcloud'], serviceId: 'nextcloud', reason: 'AUTO' },
-      { id: '65339632', time: new Date('2026-11-30T00:00:00Z'), tags: ['mailserver'], paths: ['/var/vmail', '/var/sieve'], serviceId: 'mailserver', reason: 'EXPLICIT' },
+      {
+        id: '217b84fd', fullId: '217b84fd82a27c48a50bd46c894755f585f9eb0904bcad2f1dc0482b7310ec4d', time: new Date('2026-11-29T19:21:26.008Z'),
+        tags: ['nextcloud', 'AUTO'], paths: ['/var/lib/nextcloud'], serviceId: 'nextcloud', reason: 'AUTO',
+      },
+      { id: '65339632', fullId: '65339632aa', time: new Date('2026-11-30T00:00:00Z'), tags: ['mailserver'], paths: ['/var/vmail', '/var/sieve'], serviceId: 'mailserver', reason: 'EXPLICIT' },
     ]);
   });
 
@@ -128,6 +132,40 @@ describe('ExecRestic against a fake restic', () => {
       expect(call.password).toBe(`${KEY}\n`);
       for (const secret of [KEY, B2_LOGIN, B2_KEY]) expect(call.args.join(' ')).not.toContain(secret);
     }
+  });
+
+  it('snapshotSize: `restic stats <id> --json` through rclone, total_size in bytes, the key and b2 secrets only in file and environment', async () => {
+    const { restic, calls } = fakeRestic(`say('out', '{"total_size":3000042,"total_file_count":4,"snapshots_count":1}\\n');`);
+
+    const size = await restic.snapshotSize(B2_REPO, '217b84fd');
+
+    expect(size).toBe(3000042);
+    expect(calls().map((c) => c.args)).toEqual([[...B2_BASE, 'stats', '217b84fd']]);
+    expect(calls()[0]!.env).toEqual(envWith(B2_ENV));
+    expect(calls()[0]!.password).toBe(`${KEY}\n`);
+    for (const secret of [KEY, B2_LOGIN, B2_KEY]) expect(calls()[0]!.args.join(' ')).not.toContain(secret);
+  });
+
+  it('snapshotSize fails loudly when restic counts no snapshot (an unknown id) or prints no total size', async () => {
+    const { restic } = fakeRestic(`
+      if (args.includes('aaaaaaaa')) say('out', '{"total_size":0,"total_file_count":0,"snapshots_count":0}\\n');
+      else say('out', 'Ignoring something\\n');
+    `);
+
+    await expect(restic.snapshotSize(FILE_REPO, 'aaaaaaaa')).rejects.toMatchObject({ failure: 'FAILED', message: 'restic stats found no snapshot aaaaaaaa' });
+    await expect(restic.snapshotSize(FILE_REPO, 'bbbbbbbb')).rejects.toMatchObject({ failure: 'FAILED', message: 'restic stats bbbbbbbb printed no total size' });
+  });
+
+  it('restore: exit code 0 without restic saying `restoring` (nor a JSON summary) is a failure; a JSON summary is accepted', async () => {
+    const { restic } = fakeRestic(`
+      if (args.includes('aaaaaaaa')) say('err', 'something odd happened\\n');
+      else say('out', '{"message_type":"summary","total_files":2,"files_restored":2}\\n');
+    `);
+
+    await expect(restic.restore(FILE_REPO, 'aaaaaaaa', '/var/tmp/r')).rejects.toMatchObject({
+      failure: 'FAILED', message: 'restic restore of aaaaaaaa ended without saying it restored anything: something odd happened',
+    });
+    await expect(restic.restore(FILE_REPO, 'bbbbbbbb', '/var/tmp/r')).resolves.toBeUndefined();
   });
 
   it('backup: tags and paths in argv, progress from the JSON status lines, the snapshot id from the summary, a non-JSON line logged and skipped', async () => {

@@ -44,18 +44,22 @@ describe.skipIf(!hasRestic)('ExecRestic with the real restic on a FILE repositor
     const snapshots = await restic.listSnapshots(repo);
     const target = join(base, 'restored');
     await restic.restore(repo, id, target);
+    const size = await restic.snapshotSize(repo, id);
+    const unknownSize = await restic.snapshotSize(repo, 'deadbeef').catch((e: unknown) => e);
     await restic.forget(repo, [id]);
 
     expect(id).toMatch(/^[0-9a-f]{8}$/);
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.every((p) => p.percent >= 0 && p.percent <= 100)).toBe(true);
     expect(snapshots).toHaveLength(1);
-    expect(snapshots[0]).toMatchObject({ id, tags: ['nextcloud', 'EXPLICIT'], paths: [source], serviceId: 'nextcloud', reason: 'EXPLICIT' });
+    expect(snapshots[0]).toMatchObject({ id, fullId: expect.stringMatching(new RegExp(`^${id}[0-9a-f]{56}$`)) as unknown, tags: ['nextcloud', 'EXPLICIT'], paths: [source], serviceId: 'nextcloud', reason: 'EXPLICIT' });
     expect(Math.abs(snapshots[0]!.time.getTime() - Date.now())).toBeLessThan(60_000);
     const original = filesUnder(source);
     const restored = filesUnder(join(target, source));
     expect([...restored.keys()].sort()).toEqual([...original.keys()].sort());
     for (const [name, bytes] of original) expect(restored.get(name)!.equals(bytes), name).toBe(true);
+    expect(size).toBe([...original.values()].reduce((sum, bytes) => sum + bytes.length, 0));
+    expect(unknownSize).toMatchObject({ failure: 'FAILED', message: 'restic stats found no snapshot deadbeef' });
     expect(await restic.listSnapshots(repo)).toEqual([]);
   });
 

@@ -6,7 +6,7 @@ import {
 } from '../../core/backups/backup-types.js';
 import type { Logger } from '../../core/ports.js';
 import type { CommandRunner, RunResult } from '../host/command-runner.js';
-import { parseBackupLine, parseSnapshots } from './restic-output.js';
+import { parseBackupLine, parseSnapshots, parseStats, restoreConfirmed } from './restic-output.js';
 
 const MINUTE = 60_000;
 // Commands that only read or write a little (the repository's config, its snapshot list, a lock) get minutes;
@@ -60,7 +60,19 @@ export class ExecRestic implements ResticPort {
   }
 
   async restore(repo: ResticRepository, snapshotId: string, target: string, options: { signal?: AbortSignal } = {}): Promise<void> {
-    await this.check(repo, ['restore', snapshotId, '--target', target, '--verify'], undefined, options.signal);
+    const { stdout, stderr } = await this.check(repo, ['restore', snapshotId, '--target', target, '--verify'], undefined, options.signal);
+    if (!restoreConfirmed(stdout)) {
+      throw new ResticError('FAILED', `restic restore of ${snapshotId} ended without saying it restored anything: ${lastLines(`${stderr}\n${stdout}`) || 'no output'}`);
+    }
+  }
+
+  async snapshotSize(repo: ResticRepository, snapshotId: string): Promise<number> {
+    const { stdout } = await this.check(repo, ['stats', snapshotId], SHORT_TIMEOUT_MS);
+    const stats = parseStats(stdout);
+    if (stats === null) throw new ResticError('FAILED', `restic stats ${snapshotId} printed no total size`);
+    // restic ignores an unknown id and answers the stats of nothing, with exit code 0.
+    if (stats.snapshotsCount === 0) throw new ResticError('FAILED', `restic stats found no snapshot ${snapshotId}`);
+    return stats.totalSize;
   }
 
   async forget(repo: ResticRepository, snapshotIds: readonly string[]): Promise<void> {

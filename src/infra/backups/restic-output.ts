@@ -67,7 +67,40 @@ function toSnapshot(entry: unknown): ResticSnapshot | null {
   if (!id || !time || Number.isNaN(time.getTime())) return null;
   const tags = stringList(e.tags);
   const paths = stringList(e.paths);
-  return { id, time, tags, paths, serviceId: tags[0] ?? '', reason: reasonFromTags(tags) };
+  const fullId = typeof e.id === 'string' ? e.id : '';
+  return { id, fullId, time, tags, paths, serviceId: tags[0] ?? '', reason: reasonFromTags(tags) };
+}
+
+/** `restic stats <id> --json`: the snapshot's total size; null when the output is not such an object. */
+export function parseStats(stdout: string): { totalSize: number; snapshotsCount: number | undefined } | null {
+  const line = stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{')).at(-1);
+  if (line === undefined) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  const m = value as Record<string, unknown>;
+  if (typeof m.total_size !== 'number' || !Number.isFinite(m.total_size) || m.total_size < 0) return null;
+  return { totalSize: m.total_size, snapshotsCount: typeof m.snapshots_count === 'number' ? m.snapshots_count : undefined };
+}
+
+/**
+ * Whether `restic restore` said it restored: restic up to 0.16 prints `restoring <Snapshot ...>`, later ones
+ * with --json a summary line. An exit code 0 without either is not taken as a restore.
+ */
+export function restoreConfirmed(stdout: string): boolean {
+  if (/^restoring /m.test(stdout)) return true;
+  return stdout.split('\n').some((line) => messageType(line) === 'summary');
+}
+
+function messageType(line: string): unknown {
+  try {
+    return (JSON.parse(line) as { message_type?: unknown } | null)?.message_type;
+  } catch {
+    return undefined;
+  }
 }
 
 const stringList = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
