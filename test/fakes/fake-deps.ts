@@ -1,3 +1,5 @@
+import type { BackupFiles, BackupStateRepository, SchedulerLeadership } from '../../src/core/backups/backup-ports.js';
+import type { ResticPort } from '../../src/core/backups/backup-types.js';
 import type { Clock, Logger } from '../../src/core/ports.js';
 
 /** A clock that only moves when told; sleep resolves at once after advancing it. */
@@ -52,10 +54,10 @@ export async function idleMachinePorts() {
         throw new Error('logFeed used by a test that did not provide one');
       },
     },
-    restic: unusedPort('restic'),
-    backupState: unusedPort('backupState'),
-    backupFiles: unusedPort('backupFiles'),
-    schedulerLeadership: { holds: async () => true, release: async () => undefined },
+    restic: unusedPort<ResticPort>('restic'),
+    backupState: unusedPort<BackupStateRepository>('backupState'),
+    backupFiles: unusedPort<BackupFiles>('backupFiles'),
+    schedulerLeadership: { holds: async () => true, release: async () => undefined } satisfies SchedulerLeadership,
     metrics: {
       rangeQuery: async () => {
         throw new Error('metrics used by a test that did not provide them');
