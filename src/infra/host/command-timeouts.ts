@@ -27,6 +27,8 @@ const DEFAULT_TIMEOUTS_MS: Record<string, number> = {
   chown: HOUR,
   restic: 24 * HOUR, // a first backup of a large service to a remote bucket; quick subcommands pass shorter limits
   mv: 12 * HOUR, // a move across volumes copies every byte of the service's data
+  pg_dump: 6 * HOUR, // a large Nextcloud or Matrix database, before its backup
+  pg_restore: 6 * HOUR,
 };
 const FALLBACK_TIMEOUT_MS = MINUTE;
 

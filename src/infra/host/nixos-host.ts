@@ -1,8 +1,8 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat, statfs } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
-import { join, posix } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import type { BlockDevice, CommandOutcome, Host, NetworkAddresses, PathInfo, UnitState } from '../../core/host/host-types.js';
-import type { CommandRunner } from './command-runner.js';
+import type { CommandRunner, RunResult } from './command-runner.js';
 import { parseLsblk, parseSystemctlShow } from './host-output-parsers.js';
 
 export interface NixosHostOptions {
@@ -18,6 +18,9 @@ export interface NixosHostOptions {
 
 const LSBLK_COLUMNS = 'NAME,PATH,FSAVAIL,FSSIZE,FSTYPE,FSUSED,MOUNTPOINTS,LABEL,UUID,SIZE,MODEL,SERIAL,TYPE';
 const SYSTEM_PROFILE = '/nix/var/nix/profiles/system';
+// The local PostgreSQL over its unix socket, as the reference's backups connected (§10.3, §10.5).
+const POSTGRES_SOCKET_URL = 'postgresql://postgres@%2Frun%2Fpostgresql';
+const KEPT_STDERR = 1000;
 
 /** The real machine: every method runs the program NixOS would, with an argument array. */
 export class NixosHost implements Host {
@@ -166,10 +169,60 @@ export class NixosHost implements Host {
     }
   }
 
+  filesPath(folder: string): string {
+    return folder;
+  }
+
+  async freeBytes(path: string): Promise<number> {
+    const existing = await nearestExisting(path);
+    const fs = await statfs(existing);
+    return fs.bavail * fs.bsize;
+  }
+
+  async dumpDatabase(database: string, file: string, signal?: AbortSignal): Promise<void> {
+    requireAbsolute(file);
+    // The dumps folder holds whole databases: only root reads it.
+    await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+    const url = `${POSTGRES_SOCKET_URL}/${encodeURIComponent(database)}`;
+    const result = await this.runner.run('pg_dump', [`--dbname=${url}`, '--format=custom', `--file=${file}`], { signal });
+    if (result.exitCode !== 0) throw new Error(`pg_dump of database ${database} failed (exit code ${result.exitCode}): ${stderrTail(result)}`);
+  }
+
+  async restoreDatabase(file: string, signal?: AbortSignal): Promise<void> {
+    // An absolute path can never be read as an option, so the reference's argv stays exact (no `--`).
+    requireAbsolute(file);
+    const args = [`--dbname=${POSTGRES_SOCKET_URL}`, '--clean', '--create', '--exit-on-error', file];
+    const result = await this.runner.run('pg_restore', args, { signal });
+    if (result.exitCode !== 0) throw new Error(`pg_restore of ${file} failed (exit code ${result.exitCode}): ${stderrTail(result)}`);
+  }
+
   async networkAddresses(): Promise<NetworkAddresses> {
     const addresses = networkInterfaces()[this.publicInterface] ?? [];
     const ipv4 = addresses.find((a) => a.family === 'IPv4')?.address ?? '';
     const ipv6 = addresses.find((a) => a.family === 'IPv6' && !a.address.startsWith('fe80') && !a.internal)?.address;
     return { ipv4, ipv6: ipv6?.split('%')[0] };
   }
+}
+
+/** `path` itself, or its nearest parent that exists (a service folder may not exist yet). */
+async function nearestExisting(path: string): Promise<string> {
+  for (let current = posix.resolve(path); ; current = posix.dirname(current)) {
+    try {
+      await stat(current);
+      return current;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || current === '/') throw err;
+    }
+  }
+}
+
+function requireAbsolute(file: string): void {
+  if (!posix.isAbsolute(file)) throw new Error(`A database dump needs an absolute path, not ${file}`);
+}
+
+/** The end of what the tool printed: PostgreSQL tools say what went wrong last. */
+function stderrTail(result: RunResult): string {
+  const text = (result.stderr || result.stdout).trim();
+  return text.length > KEPT_STDERR ? `...${text.slice(-KEPT_STDERR)}` : text || 'no output';
 }
