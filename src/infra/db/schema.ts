@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -148,3 +148,42 @@ export const emailPasswords = pgTable(
   },
   (t) => [index('email_passwords_username_idx').on(t.username)],
 );
+
+// Backups (the reference kept these in Redis, spec §10.8). One settings row (id is always 1); the encryption
+// key lives in it too and outlives removeRepository, so the same repository can be opened again.
+export const backupSettings = pgTable('backup_settings', {
+  id: smallint('id').primaryKey(),
+  provider: text('provider').notNull().default('NONE'),
+  login: text('login').notNull().default(''),
+  providerKey: text('provider_key').notNull().default(''),
+  locationName: text('location_name').notNull().default(''),
+  locationId: text('location_id').notNull().default(''),
+  initialized: boolean('initialized').notNull().default(false),
+  autobackupPeriodMinutes: integer('autobackup_period_minutes'),
+  quotaLast: integer('quota_last').notNull().default(-1),
+  quotaDaily: integer('quota_daily').notNull().default(-1),
+  quotaWeekly: integer('quota_weekly').notNull().default(-1),
+  quotaMonthly: integer('quota_monthly').notNull().default(-1),
+  quotaYearly: integer('quota_yearly').notNull().default(-1),
+  encryptionKey: text('encryption_key'),
+});
+
+// The snapshot cache, replaced as a whole at each reload from restic.
+export const backupSnapshots = pgTable(
+  'backup_snapshots',
+  {
+    id: text('id').primaryKey(),
+    fullId: text('full_id').notNull(),
+    serviceId: text('service_id').notNull(),
+    reason: text('reason').notNull(),
+    createdAt: at('created_at').notNull(),
+    paths: jsonb('paths').$type<string[]>().notNull(),
+  },
+  (t) => [index('backup_snapshots_service_id_idx').on(t.serviceId)],
+);
+
+export const backupLastBackedUp = pgTable('backup_last_backed_up', {
+  serviceId: text('service_id').primaryKey(),
+  snapshotId: text('snapshot_id').notNull(),
+  backedUpAt: at('backed_up_at').notNull(),
+});
