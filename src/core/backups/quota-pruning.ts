@@ -1,5 +1,9 @@
 // Pruning automatic snapshots by the retention quotas (§10.6).
+import type { Deps } from '../ports.js';
+import { repositoryOf } from './backup-configuration.js';
+import { withBackupErrors } from './backup-errors.js';
 import type { AutobackupQuotas, CachedSnapshot } from './backup-ports.js';
+import { reloadSnapshots, serviceSnapshots } from './snapshots.js';
 
 // Date keys use the server's local calendar: the reference keyed on the time restic recorded, which carries
 // the offset of the server's time zone when the snapshot was taken (naive dates in its own tests). Here the
@@ -16,7 +20,7 @@ const BUCKET_KEYS: Record<keyof AutobackupQuotas, BucketKey> = {
 };
 
 /**
- * The AUTO snapshots the quotas do not keep. Newest first, each bucket with a quota of -1 (unlimited) or
+ * The AUTO snapshots the quotas do not keep, in the order given. Newest first, each bucket with a quota of -1 (unlimited) or
  * above 0 keeps a snapshot whose key differs from the last one it kept, and always the oldest snapshot;
  * a quota of 0 turns the bucket off, so all quotas 0 keep nothing.
  */
@@ -40,6 +44,25 @@ export function snapshotsToForget(autoSnapshots: readonly CachedSnapshot[], quot
     }
   });
   return autoSnapshots.filter((snapshot) => !kept.has(snapshot));
+}
+
+export type PruneDeps = Pick<Deps, 'backupState' | 'restic' | 'logger'>;
+
+/**
+ * Forgets the service's AUTO snapshots the stored quotas do not keep, in one `forget --prune`, then reloads
+ * the snapshot cache. Answers the forgotten snapshots' ids, oldest first (none: restic is not called).
+ */
+export async function pruneAutoSnapshots(deps: PruneDeps, serviceId: string): Promise<string[]> {
+  const { quotas } = await deps.backupState.readSettings();
+  const automatic = (await serviceSnapshots(deps, serviceId)).filter((snapshot) => snapshot.reason === 'AUTO');
+  const ids = snapshotsToForget(automatic, quotas)
+    .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+    .map((snapshot) => snapshot.id);
+  if (ids.length === 0) return [];
+  const repo = await repositoryOf(deps);
+  await withBackupErrors(() => deps.restic.forget(repo, ids));
+  await reloadSnapshots(deps);
+  return ids;
 }
 
 /** The ISO 8601 week number (1 to 53) of the local calendar date. */
