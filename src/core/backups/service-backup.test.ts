@@ -19,9 +19,9 @@ afterEach(() => deps.close());
 function recordUpdates(): Partial<Job>[] {
   const updates: Partial<Job>[] = [];
   const update = deps.jobs.update.bind(deps.jobs);
-  deps.jobs.update = async (uid, patch, expiresAt) => {
+  deps.jobs.update = async (uid, patch) => {
     updates.push({ status: patch.status, progress: patch.progress, statusText: patch.statusText });
-    return update(uid, patch, expiresAt);
+    return update(uid, patch);
   };
   return updates;
 }
