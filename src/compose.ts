@@ -152,7 +152,8 @@ async function openHost(config: Config, clock: SystemClock, logger: Logger): Pro
   await userData.update(() => undefined);
   await secrets.update(() => undefined);
   const journal = openSimulatedJournal(join(config.dataDir, 'journal'), () => clock.now(), Object.keys(sampleHostState().units), logger);
-  const host = new SimulatedHost(join(config.dataDir, 'simulated-host.json'), clock, logger, journal);
+  const host = new SimulatedHost(join(config.dataDir, 'simulated-host.json'), clock, logger, journal, join(config.dataDir, 'host-files'));
+  await host.prepareFiles();
   return { host, logs: journal, userData, secrets };
 }
 

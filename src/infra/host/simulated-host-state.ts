@@ -107,3 +107,24 @@ export function sampleHostState(): SimulatedHostState {
     generations: 12,
   };
 }
+
+/** The device holding a (real) path: the one with the longest mountpoint containing it (/volumes/sda1 is a folder on /). */
+export function deviceHolding(s: SimulatedHostState, path: string): BlockDevice | undefined {
+  let dev: BlockDevice | undefined;
+  let longest = -1;
+  for (const d of s.devices) {
+    for (const m of d.mountpoints) {
+      const contains = m === '/' || path === m || path.startsWith(`${m}/`);
+      if (contains && m.length > longest) [dev, longest] = [d, m.length];
+    }
+  }
+  return dev;
+}
+
+/** Keeps a volume's used/free bytes in step with the data moved onto or off it. */
+export function shiftUsage(s: SimulatedHostState, path: string, delta: number): void {
+  const dev = deviceHolding(s, path);
+  if (!dev?.fsused || !dev.fsavail) return;
+  dev.fsused = byteString(Number(dev.fsused) + delta);
+  dev.fsavail = byteString(Number(dev.fsavail) - delta);
+}

@@ -1,9 +1,14 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { BlockDevice, CommandOutcome, Host, NetworkAddresses, PathInfo, UnitState } from '../../core/host/host-types.js';
 import type { Clock, Logger } from '../../core/ports.js';
 import { abortable } from '../../core/host/abortable.js';
 import { JsonFileStore } from '../files/json-file-store.js';
-import { type SimulatedHostState, byteString, sampleHostState } from './simulated-host-state.js';
+import {
+  createSampleFolders, moveRealFolder, readSimulatedDump, simulatedFilesPath, writeSimulatedDump,
+} from './simulated-host-files.js';
+import { type SimulatedHostState, byteString, deviceHolding, sampleHostState, shiftUsage } from './simulated-host-state.js';
 import { SimulatedJournal } from './simulated-journal.js';
 import { rebuildScript, upgradeScript } from './simulated-rebuild.js';
 
@@ -21,7 +26,8 @@ const REBUILD_UNITS: Record<string, () => string[]> = {
 /**
  * An in-process imitation of a small NixOS server for laptops and tests: units change state with
  * believable delays, rebuilds take seconds and write to the journal, volumes and data folders have sizes.
- * State survives restarts in a JSON file; waits go through the clock (SP_TIME_SCALE).
+ * State survives restarts in a JSON file; waits go through the clock (SP_TIME_SCALE). The data folders are
+ * real folders under `filesRoot` (sample files, moved with the service), whatever size the state says.
  */
 export class SimulatedHost implements Host {
   readonly journal: SimulatedJournal;
@@ -29,6 +35,8 @@ export class SimulatedHost implements Host {
   private planConfiguration?: ConfigurationPlan;
   /** The latest state change asked of each unit. */
   private readonly pending = new Map<string, number>();
+  /** The bind mounts as last read or written, for filesPath (which cannot wait for the state file). */
+  private mounts: Record<string, string>;
 
   constructor(
     stateFile: string,
@@ -36,9 +44,17 @@ export class SimulatedHost implements Host {
     private readonly logger: Logger,
     /** The machine's journal (in memory only unless given). */
     journal?: SimulatedJournal,
+    /** Where the machine's files are: host path /x is `<filesRoot>/x`. */
+    private readonly filesRoot: string = join(dirname(stateFile), 'host-files'),
   ) {
     this.store = new JsonFileStore(stateFile, { initial: sampleHostState, mode: 0o600 });
     this.journal = journal ?? new SimulatedJournal(() => clock.now());
+    this.mounts = mountsInStateFile(stateFile);
+  }
+
+  /** Creates every data folder that is missing with a few sample files (at start). */
+  async prepareFiles(): Promise<void> {
+    await createSampleFolders(this.filesRoot, Object.keys((await this.state()).folders));
   }
 
   /** Lets a rebuild bring service units in line with the configuration (set once services are known). */
@@ -46,12 +62,21 @@ export class SimulatedHost implements Host {
     this.planConfiguration = plan;
   }
 
-  private state(): Promise<SimulatedHostState> {
-    return this.store.read();
+  private async state(): Promise<SimulatedHostState> {
+    const s = await this.store.read();
+    this.mounts = { ...s.mounts };
+    return s;
   }
 
-  private change<R>(fn: (state: SimulatedHostState) => R): Promise<R> {
-    return this.store.update(fn);
+  private async change<R>(fn: (state: SimulatedHostState) => R | Promise<R>): Promise<R> {
+    let mounts = this.mounts;
+    const result = await this.store.update(async (s) => {
+      const changed = await fn(s);
+      mounts = { ...s.mounts };
+      return changed;
+    });
+    this.mounts = mounts;
+    return result;
   }
 
   private later(work: () => Promise<void>): void {
@@ -240,12 +265,14 @@ export class SimulatedHost implements Host {
 
   async moveFolder(from: string, to: string, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
-    await this.change((s) => {
+    await this.change(async (s) => {
       const moving = Object.keys(s.folders).filter((p) => p === from || p.startsWith(`${from}/`));
       if (moving.length === 0) throw new Error(`mv: cannot stat '${from}': No such file or directory`);
       // `mv -T` replaces at most an empty directory; the real host refuses to merge into one with data.
       const occupied = Object.entries(s.folders).some(([p, f]) => p.startsWith(`${to}/`) || (p === to && f.size > 0));
       if (occupied) throw new Error(`mv: cannot move '${from}' to '${to}': Directory not empty`);
+      // The bytes first: when they cannot move, the state stays as it was. The sizes stay simulated.
+      await moveRealFolder(this.filesRoot, from, to);
       for (const path of moving) {
         const folder = s.folders[path]!;
         delete s.folders[path];
@@ -294,25 +321,48 @@ export class SimulatedHost implements Host {
   async networkAddresses(): Promise<NetworkAddresses> {
     return { ipv4: '203.0.113.10', ipv6: '2001:db8::10' };
   }
+
+  filesPath(folder: string): string {
+    return simulatedFilesPath(this.filesRoot, this.mounts, folder);
+  }
+
+  async freeBytes(path: string): Promise<number> {
+    const s = await this.state();
+    return Number(deviceHolding(s, simulatedFilesPath('/', s.mounts, path))?.fsavail ?? 0);
+  }
+
+  async dumpDatabase(database: string, file: string, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    const at = this.clock.now();
+    await abortable(this.clock.sleep(400), signal);
+    await writeSimulatedDump(this.filesPath(file), database, at);
+    this.journal.append(API_UNIT, `pg_dump: dumped database ${database} to ${file}`);
+  }
+
+  async restoreDatabase(file: string, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    let database: string;
+    try {
+      database = await readSimulatedDump(this.filesPath(file), file);
+    } catch (err) {
+      this.journal.append(API_UNIT, (err as Error).message, 3);
+      throw err;
+    }
+    await abortable(this.clock.sleep(600), signal);
+    this.journal.append(API_UNIT, `pg_restore: restored database ${database} from ${file}`);
+  }
+}
+
+/** The mounts in the state file as it is now (the sample's when there is none yet). */
+function mountsInStateFile(stateFile: string): Record<string, string> {
+  try {
+    return (JSON.parse(readFileSync(stateFile, 'utf8')) as Partial<SimulatedHostState>).mounts ?? {};
+  } catch {
+    return sampleHostState().mounts;
+  }
 }
 
 function storePath(i: number): string {
   const hash = createHash('sha1').update(String(i)).digest('hex').slice(0, 32);
   return `/nix/store/${hash}-simulated-package-${i}`;
-}
-
-// Keeps a volume's used/free bytes in step with the data moved onto or off it. The device is the one with
-// the longest mountpoint containing the path: /volumes/sda1 is a plain folder on the root filesystem.
-function shiftUsage(s: SimulatedHostState, path: string, delta: number): void {
-  let dev: SimulatedHostState['devices'][number] | undefined;
-  let longest = -1;
-  for (const d of s.devices) {
-    for (const m of d.mountpoints) {
-      const contains = m === '/' || path === m || path.startsWith(`${m}/`);
-      if (contains && m.length > longest) [dev, longest] = [d, m.length];
-    }
-  }
-  if (!dev?.fsused || !dev.fsavail) return;
-  dev.fsused = byteString(Number(dev.fsused) + delta);
-  dev.fsavail = byteString(Number(dev.fsavail) - delta);
 }

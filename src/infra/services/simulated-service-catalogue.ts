@@ -85,7 +85,7 @@ export const SIMULATED_SERVICE_CATALOGUE: Record<string, unknown>[] = [
     meta: {
       id: 'pleroma', name: 'Pleroma', svgIcon: ICONS.speech, description: 'Pleroma is a microblogging service that offers a web interface and a desktop client.',
       isMovable: true, canBeBackedUp: true, backupDescription: 'Your Pleroma accounts, posts and media.',
-      systemdServices: ['pleroma.service'], folders: ['/var/lib/pleroma'], user: 'pleroma',
+      systemdServices: ['pleroma.service'], folders: ['/var/lib/pleroma'], postgreDatabases: ['pleroma'], user: 'pleroma',
       license: [LICENSES.agpl3Only], homepage: 'https://pleroma.social/', sourcePage: 'https://git.pleroma.social/pleroma/pleroma', supportLevel: 'deprecated',
     },
     options: { ...enable('Pleroma'), ...location(), ...subdomain('social') },
