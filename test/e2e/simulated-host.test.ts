@@ -1,6 +1,8 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startTestServer } from '../support/test-server.js';
-import { query, statusBecomes, statusOf } from './services-helpers.js';
+import { jobEnds, query, statusBecomes, statusOf } from './services-helpers.js';
 
 // The simulated host as the app sees it over GraphQL: byte counts the app can parse as integers, and
 // units that follow systemd when asked for the state they are already in.
@@ -60,5 +62,27 @@ describe('simulated units asked for the state they are in', () => {
     expect(again).toEqual({ success: true, service: { status: 'ACTIVE' } });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await statusOf(server, 'gitea')).toBe('ACTIVE');
+  });
+});
+
+describe('simulated data folders', () => {
+  const files = (...path: string[]) => join(server.dataDir, 'host-files', ...path);
+
+  it('are real folders with sample files under DATA_DIR/host-files from the first start', () => {
+    expect(readFileSync(files('volumes/sdb/nextcloud/welcome.txt'), 'utf8')).toContain('Nextcloud');
+    expect(readdirSync(files('volumes/sda1/bitwarden_rs')).sort()).toEqual(['nested', 'sample.bin', 'welcome.txt']);
+    expect(readFileSync(files('var/lib/jitsi-meet/nested/deeper/notes.md'), 'utf8')).toContain('# JitsiMeet');
+  });
+
+  it('move with their service: Bitwarden moved to the volume has its files there', async () => {
+    const before = readFileSync(files('volumes/sda1/bitwarden_rs/sample.bin'));
+    const data = await query(server, 'mutation { services { moveService(input: {serviceId: "bitwarden", location: "sdb"}) { success job { uid } } } }');
+    expect(data.services.moveService.success).toBe(true);
+
+    const job = await jobEnds(server, data.services.moveService.job.uid);
+
+    expect(job.status).toBe('FINISHED');
+    expect(readFileSync(files('volumes/sdb/bitwarden_rs/sample.bin')).equals(before)).toBe(true);
+    expect(existsSync(files('volumes/sda1/bitwarden_rs'))).toBe(false);
   });
 });
