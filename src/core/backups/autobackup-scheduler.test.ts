@@ -110,6 +110,22 @@ describe('startAutobackupScheduler', () => {
     expect(backupCalls(deps)).toHaveLength(6);
   });
 
+  it('trims each service to its automatic-snapshot quotas after each automatic backup', async () => {
+    const { deps, scheduler } = await schedulerTest({ period: 30 });
+    await deps.backupState.updateSettings({ quotas: { last: 1, daily: 0, weekly: 0, monthly: 0, yearly: 0 } });
+    for (let round = 0; round < 3; round++) {
+      await scheduler.tick();
+      await deps.background.drain();
+      deps.clock.advance(31 * MINUTE);
+    }
+
+    expect(await autobackupJobs(deps)).toMatchObject([{ status: 'FINISHED' }, { status: 'FINISHED' }, { status: 'FINISHED' }]);
+    expect(backupCalls(deps)).toHaveLength(9);
+    const snapshots = deps.restic.snapshotsIn(testRepository(deps));
+    expect(snapshots.map((s) => s.serviceId).sort()).toEqual(['nextcloud', 'selfprivacy-api', 'simple-nixos-mailserver']);
+    expect(deps.restic.calls.filter((c) => c.startsWith('forget'))).toHaveLength(6);
+  });
+
   it('does nothing while another process leads, and starts once this one does', async () => {
     const { deps, scheduler, leadership } = await schedulerTest();
     leadership.leader = false;

@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type BackupDeps, TEST_REPOSITORY, backupDeps, testRepository } from '../../../test/fakes/backup-deps.js';
+import { loadServiceDefinitions } from '../services/service-registry.js';
+import { initializeRepository } from './backup-configuration.js';
 import type { AutobackupQuotas, CachedSnapshot } from './backup-ports.js';
-import { isoWeek, snapshotsToForget } from './quota-pruning.js';
+import { isoWeek, pruneAutoSnapshots, snapshotsToForget } from './quota-pruning.js';
+import { runServiceBackup } from './service-backup.js';
 
 // Dates are built in local time, as the rules read them (the reference's own cases use naive dates).
 const local = (year: number, month: number, day: number, hour = 0, minute = 0) => new Date(year, month - 1, day, hour, minute);
@@ -154,5 +158,81 @@ describe('isoWeek', () => {
     [local(2026, 12, 31), 53],
   ])('%s is in ISO week %i', (date, week) => {
     expect(isoWeek(date)).toBe(week);
+  });
+});
+
+describe('pruneAutoSnapshots', () => {
+  const opened: BackupDeps[] = [];
+  afterEach(async () => {
+    for (const deps of opened.splice(0)) await deps.close();
+  });
+
+  /** A FILE repository, Nextcloud's folder with a file, the quotas set; backs Nextcloud up with a reason, a minute apart. */
+  async function pruneTest(quotas: AutobackupQuotas) {
+    const deps = await backupDeps();
+    opened.push(deps);
+    await deps.put('/var/lib/nextcloud/data/alice/files/notes.txt', 'notes');
+    await initializeRepository(deps, TEST_REPOSITORY);
+    await deps.backupState.updateSettings({ quotas });
+    const nextcloud = (await loadServiceDefinitions(deps)).find((s) => s.id === 'nextcloud')!;
+    const backUp = async (reason: 'AUTO' | 'EXPLICIT') => {
+      deps.clock.advance(60_000);
+      return runServiceBackup(deps, nextcloud, reason);
+    };
+    const inRepository = () => deps.restic.snapshotsIn(testRepository(deps)).map((s) => s.id);
+    return { deps, backUp, inRepository };
+  }
+
+  it('runs after each automatic backup: the snapshots beyond the quotas are forgotten in the repository and the cache', async () => {
+    const { deps, backUp, inRepository } = await pruneTest({ ...ZERO, last: 2 });
+    const explicit = await backUp('EXPLICIT');
+    const first = await backUp('AUTO');
+    const second = await backUp('AUTO');
+    expect(inRepository()).toEqual([explicit, first, second]);
+
+    const third = await backUp('AUTO');
+
+    expect(deps.restic.calls.filter((c) => c.startsWith('forget'))).toEqual([`forget ${first}`]);
+    expect(inRepository()).toEqual([explicit, second, third]);
+    expect(deps.backupState.snapshots.map((s) => s.id)).toEqual([explicit, second, third]);
+  });
+
+  it('does not run after an explicit backup', async () => {
+    const { deps, backUp, inRepository } = await pruneTest(ZERO);
+    const auto = await backUp('AUTO'); // all quotas 0: forgotten at once
+    expect(inRepository()).toEqual([]);
+
+    const explicit = await backUp('EXPLICIT');
+
+    expect(deps.restic.calls.filter((c) => c.startsWith('forget'))).toEqual([`forget ${auto}`]);
+    expect(inRepository()).toEqual([explicit]);
+  });
+
+  it('fails the automatic backup loudly when the forget fails, the new snapshot kept', async () => {
+    const { deps, backUp, inRepository } = await pruneTest({ ...ZERO, last: 1 });
+    const first = await backUp('AUTO');
+    deps.restic.fail('forget', 'Fatal: unable to create lock in backend: repository is already locked exclusively');
+
+    await expect(backUp('AUTO')).rejects.toThrow('repository is already locked exclusively');
+
+    const job = (await deps.jobs.list()).filter((j) => j.typeId === 'services.nextcloud.backup').at(-1);
+    expect(job).toMatchObject({ status: 'ERROR', error: 'Fatal: unable to create lock in backend: repository is already locked exclusively' });
+    expect(inRepository()).toHaveLength(2);
+    expect(inRepository()[0]).toBe(first);
+  });
+
+  it('answers the forgotten ids, and calls no restic when nothing goes', async () => {
+    const { deps, backUp } = await pruneTest(UNLIMITED);
+    await backUp('AUTO');
+    await backUp('AUTO');
+    const calls = deps.restic.calls.length;
+
+    expect(await pruneAutoSnapshots(deps, 'nextcloud')).toEqual([]);
+    expect(deps.restic.calls.slice(calls).filter((c) => c.startsWith('forget') || c === 'snapshots')).toEqual([]);
+
+    await deps.backupState.updateSettings({ quotas: ZERO });
+    const ids = deps.backupState.snapshots.map((s) => s.id);
+
+    expect(await pruneAutoSnapshots(deps, 'nextcloud')).toEqual(ids);
   });
 });

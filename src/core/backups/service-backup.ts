@@ -11,6 +11,7 @@ import { foldersToBackUp, prepareBackup, removeBackupLeftovers } from './backup-
 import { BACKUP_JOBS, BACKUP_MESSAGES, BACKUP_STEPS } from './backup-messages.js';
 import type { BackupReason } from './backup-types.js';
 import { runJobInline } from './inline-job.js';
+import { pruneAutoSnapshots } from './quota-pruning.js';
 import { createServiceJob } from './service-jobs.js';
 import { reloadSnapshots } from './snapshots.js';
 import { UploadProgress } from './upload-progress.js';
@@ -83,6 +84,7 @@ async function backUp(deps: BackupJobDeps, service: ServiceDefinition, reason: B
       deps.logger.warn('snapshot list not reloaded after a backup', { service: service.id, error: failureText(err) });
       job.log(`The snapshot list could not be reloaded: ${failureText(err)}`);
     });
+    if (reason === 'AUTO') await pruneAutoSnapshots(deps, service.id); // §10.3 step 6: trimmed to the quotas
     return snapshotId;
   } finally {
     await removeBackupLeftovers(deps, service);
