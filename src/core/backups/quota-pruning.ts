@@ -20,9 +20,9 @@ const BUCKET_KEYS: Record<keyof AutobackupQuotas, BucketKey> = {
 };
 
 /**
- * The AUTO snapshots the quotas do not keep, in the order given. Newest first, each bucket with a quota of -1 (unlimited) or
- * above 0 keeps a snapshot whose key differs from the last one it kept, and always the oldest snapshot;
- * a quota of 0 turns the bucket off, so all quotas 0 keep nothing.
+ * The AUTO snapshots the quotas do not keep, in the order given. Going newest first, each bucket with a quota
+ * of -1 (unlimited) or still above 0 keeps a snapshot whose key differs from the last one it kept, and the
+ * oldest snapshot always; a quota of 0 turns the bucket off, so all quotas 0 keep nothing.
  */
 export function snapshotsToForget(autoSnapshots: readonly CachedSnapshot[], quotas: AutobackupQuotas): CachedSnapshot[] {
   const newestFirst = [...autoSnapshots].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
