@@ -7,9 +7,15 @@ import type { Deps, Logger, MetricsSource, PubSub } from './core/ports.js';
 import { lockDataDir } from './infra/db/data-dir-lock.js';
 import { type Database, openPglite, openPostgres } from './infra/db/database.js';
 import { DrizzleAuthKeyRepository } from './infra/db/drizzle-auth-key.repository.js';
+import { DrizzleBackupStateRepository } from './infra/db/drizzle-backup-state.repository.js';
 import { DrizzleEmailPasswordRepository } from './infra/db/drizzle-email-password.repository.js';
 import { DrizzleInstanceRegistry, DrizzleJobRepository } from './infra/db/drizzle-job.repository.js';
 import { DrizzleTokenRepository } from './infra/db/drizzle-token.repository.js';
+import { EmbeddedSchedulerLeadership, PostgresSchedulerLeadership } from './infra/db/postgres-scheduler-leadership.js';
+import { ExecRestic } from './infra/backups/exec-restic.js';
+import { MemoryRestic } from './infra/backups/memory-restic.js';
+import { NodeBackupFiles } from './infra/backups/node-backup-files.js';
+import { ProviderRestic } from './infra/backups/provider-restic.js';
 import { InMemoryPubSub } from './infra/pubsub/in-memory.pubsub.js';
 import { PostgresPubSub } from './infra/pubsub/postgres.pubsub.js';
 import { MemoryAttemptLimiter } from './infra/runtime/attempt-limiter.js';
@@ -74,6 +80,12 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   const machine = await openHost(config, clock, logger);
   const background = new InProcessBackgroundWork(logger);
   const passwordHasher = new WorkerPasswordHasher();
+  // restic runs on the simulated host too (a FILE repository is real); its commands die with the runtime.
+  const resticRunner = machine.runner ?? new CommandRunner();
+  const backupFolders = backupWorkFolders(config);
+  const schedulerLeadership = database.kind === 'postgres' && config.databaseUrl
+    ? await PostgresSchedulerLeadership.connect(config.databaseUrl, logger)
+    : new EmbeddedSchedulerLeadership();
   const deps: Deps = {
     clock,
     logger,
@@ -103,6 +115,10 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     logs: machine.logs,
     logFeed: new LogFollowers({ logs: machine.logs, logger }),
     metrics: openMetrics(config, machine.host, clock),
+    restic: new ProviderRestic(new ExecRestic(resticRunner, backupFolders.secrets, logger), new MemoryRestic(() => clock.now())),
+    backupState: new DrizzleBackupStateRepository(database.db),
+    backupFiles: new NodeBackupFiles(backupFolders.restores),
+    schedulerLeadership,
   };
   await wireServices(deps, options.maintenance);
   // PGlite is exclusive to this process: every other process that owned jobs is gone.
@@ -117,10 +133,12 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
       await deps.background.drain(SHUTDOWN_GRACE_MS);
       deps.background.cancelAll(shutdownCancellation());
       await deps.background.drain(ABORT_GRACE_MS);
+      await resticRunner.killAll();
       await machine.runner?.killAll();
       await passwordHasher.close(); // hashing threads end with the runtime, not with the process
       if (options.maintenance) await deps.instances.remove(deps.instanceId);
       await (pubsub as PubSub & { close(): Promise<void> }).close();
+      await schedulerLeadership.release();
       await database.close();
       await lock?.release();
     },
@@ -155,6 +173,15 @@ async function openHost(config: Config, clock: SystemClock, logger: Logger): Pro
   const host = new SimulatedHost(join(config.dataDir, 'simulated-host.json'), clock, logger, journal, join(config.dataDir, 'host-files'));
   await host.prepareFiles();
   return { host, logs: journal, userData, secrets };
+}
+
+/**
+ * Where restic's password files are written (a 0700 folder; /run/selfprivacy-api as the reference had it) and
+ * where restores are unpacked before they replace a service's files.
+ */
+function backupWorkFolders(config: Config): { secrets: string; restores: string } {
+  if (config.hostKind === 'nixos') return { secrets: '/run/selfprivacy-api', restores: '/var/lib/selfprivacy-api-restore' };
+  return { secrets: join(config.dataDir, 'restic-secrets'), restores: join(config.dataDir, 'restores') };
 }
 
 // The reference's Prometheus listens on localhost:9001; the simulation draws its own series unless told otherwise.
