@@ -14,10 +14,11 @@ export type LegacyWorkKind = 'initialization' | 'reload';
 
 type ActivityDeps = Pick<Deps, 'background' | 'clock' | 'logger'>;
 
-/** Background initialisations and snapshot reloads started through the legacy paths, and how the last one ended. */
+/** Background initialisations and snapshot reloads started through the legacy paths, how the last one ended, and the last failure. */
 export class LegacyResticActivity {
   private initializations = 0;
   private outcome: LegacyOutcome | undefined;
+  private failure: LegacyOutcome | undefined;
 
   /** True while an initialisation started by `PUT /services/restic/backblaze/config` runs. */
   get initializing(): boolean {
@@ -26,6 +27,11 @@ export class LegacyResticActivity {
 
   get lastOutcome(): LegacyOutcome | undefined {
     return this.outcome && { ...this.outcome };
+  }
+
+  /** The last failure, even when later work succeeded (the legacy controller never cleared its error text). */
+  get lastFailure(): LegacyOutcome | undefined {
+    return this.failure && { ...this.failure };
   }
 
   /**
@@ -41,6 +47,7 @@ export class LegacyResticActivity {
       } catch (err) {
         const failure = redact(err instanceof Error ? err.message : String(err), secrets);
         this.outcome = { at: deps.clock.now(), failure };
+        this.failure = this.outcome;
         deps.logger.warn(`legacy restic ${kind} failed`, { error: failure });
       } finally {
         if (kind === 'initialization') this.initializations--;

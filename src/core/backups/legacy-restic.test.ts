@@ -173,7 +173,7 @@ describe('legacyResticStatus', () => {
     activity.start(deps, 'reload', async () => undefined);
     await deps.background.drain();
 
-    expect((await legacyResticStatus(deps)).status).toBe('INITIALIZED');
+    expect(await legacyResticStatus(deps)).toEqual({ status: 'INITIALIZED', progress: 0, error_message: 'Fatal: wrong password or no key found' });
   });
 
   it('keeps one activity per process: other deps objects of the same process share it, another store does not', async () => {

@@ -48,6 +48,7 @@ type StatusDeps = Pick<Deps, 'backupState' | 'jobs' | 'clock'>;
 const isBackupJob = (job: Job) => /^services\..+\.backup$/.test(job.typeId) || job.typeId === 'backups.total_backup' || job.typeId === 'backups.autobackup';
 const isRestoreJob = (job: Job) => /^services\..+\.restore$/.test(job.typeId) || job.typeId === 'backups.total_restore';
 const isUnfinished = (job: Job) => job.status === 'CREATED' || job.status === 'RUNNING';
+const newestFirst = (a: { at: Date }, b: { at: Date }) => b.at.getTime() - a.at.getTime();
 
 /** The state the legacy paths show, and the one their create and restore checks go by. */
 export interface LegacyStateReading {
@@ -66,8 +67,9 @@ export async function legacyResticState(deps: StatusDeps): Promise<LegacyStateRe
   const activity = legacyResticActivity(deps);
   const [settings, jobs] = await Promise.all([deps.backupState.readSettings(), listJobs(deps)]);
   const own = activity.lastOutcome;
-  const outcomes = [...jobOutcomes(jobs), ...(own ? [own] : [])].sort((a, b) => b.at.getTime() - a.at.getTime());
-  const error_message = outcomes.find((o) => o.failure !== null)?.failure ?? null;
+  const outcomes = [...jobOutcomes(jobs), ...(own ? [own] : [])].sort(newestFirst);
+  const failures = [...outcomes, ...(activity.lastFailure ? [activity.lastFailure] : [])].filter((o) => o.failure !== null);
+  const error_message = failures.sort(newestFirst)[0]?.failure ?? null;
   const backup = runningBackup(jobs);
   const checked = ((): LegacyResticState => {
     if (activity.initializing) return 'INITIALIZING';
