@@ -6,6 +6,7 @@ import type { Logger as Pino } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Deps } from '../core/ports.js';
 import { authRestRoutes } from '../rest/auth/index.js';
+import { backupsRestRoutes } from '../rest/backups/index.js';
 import { jobsRestRoutes } from '../rest/jobs/index.js';
 import { logsRestRoutes } from '../rest/logs/index.js';
 import { deferJsonParseErrors, unreadableBody } from '../rest/legacy-fields.js';
@@ -21,7 +22,7 @@ import { errorHandler, notFound } from './http-errors.js';
 
 export function restRegistry(): RestRegistry {
   // One route list per area (the index.ts of its folder under src/rest/).
-  return new RestRegistry().add(...authRestRoutes, ...systemRestRoutes, ...usersRestRoutes, ...sshRestRoutes, ...servicesRestRoutes, ...jobsRestRoutes, ...logsRestRoutes);
+  return new RestRegistry().add(...authRestRoutes, ...systemRestRoutes, ...usersRestRoutes, ...sshRestRoutes, ...servicesRestRoutes, ...jobsRestRoutes, ...logsRestRoutes, ...backupsRestRoutes);
 }
 
 export interface AppOptions {
