@@ -120,7 +120,10 @@ describe('ExecRestic against a fake restic', () => {
   });
 
   it('BACKBLAZE: rclone::b2:<bucket>, the b2 account and key in the environment only, never in argv', async () => {
-    const { restic, calls } = fakeRestic(`if (args.includes('snapshots')) say('out', '[]');`);
+    const { restic, calls } = fakeRestic(`
+      if (args.includes('snapshots')) say('out', '[]');
+      if (args.includes('init')) say('out', '{"message_type":"initialized","id":"ca7a1ea1a9","repository":"rclone::b2:my-bucket"}\\n');
+    `);
 
     await restic.initRepository(B2_REPO);
     expect(await restic.listSnapshots(B2_REPO)).toEqual([]);
@@ -154,6 +157,14 @@ describe('ExecRestic against a fake restic', () => {
 
     await expect(restic.snapshotSize(FILE_REPO, 'aaaaaaaa')).rejects.toMatchObject({ failure: 'FAILED', message: 'restic stats found no snapshot aaaaaaaa' });
     await expect(restic.snapshotSize(FILE_REPO, 'bbbbbbbb')).rejects.toMatchObject({ failure: 'FAILED', message: 'restic stats bbbbbbbb printed no total size' });
+  });
+
+  it('init: exit code 0 without restic saying it created the repository is a failure', async () => {
+    const { restic } = fakeRestic(`say('err', 'rclone: 2026/11/29 NOTICE: Config file not found - using defaults\\n');`);
+
+    await expect(restic.initRepository(FILE_REPO)).rejects.toMatchObject({
+      failure: 'FAILED', message: 'restic init ended without saying it created the repository: no output',
+    });
   });
 
   it('restore: exit code 0 without restic saying `restoring` (nor a JSON summary) is a failure; a JSON summary is accepted', async () => {

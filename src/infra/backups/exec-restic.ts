@@ -6,7 +6,7 @@ import {
 } from '../../core/backups/backup-types.js';
 import type { Logger } from '../../core/ports.js';
 import type { CommandRunner, RunResult } from '../host/command-runner.js';
-import { parseBackupLine, parseSnapshots, parseStats, restoreConfirmed } from './restic-output.js';
+import { initConfirmed, parseBackupLine, parseSnapshots, parseStats, restoreConfirmed } from './restic-output.js';
 
 const MINUTE = 60_000;
 // Commands that only read or write a little (the repository's config, its snapshot list, a lock) get minutes;
@@ -29,7 +29,10 @@ export class ExecRestic implements ResticPort {
   ) {}
 
   async initRepository(repo: ResticRepository): Promise<void> {
-    await this.check(repo, ['init'], SHORT_TIMEOUT_MS);
+    const { stdout, stderr } = await this.check(repo, ['init'], SHORT_TIMEOUT_MS);
+    if (!initConfirmed(stdout)) {
+      throw new ResticError('FAILED', `restic init ended without saying it created the repository: ${lastLines(`${stderr}\n${stdout}`) || 'no output'}`);
+    }
   }
 
   async isInitialized(repo: ResticRepository): Promise<boolean> {

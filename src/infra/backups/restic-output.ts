@@ -86,6 +86,11 @@ export function parseStats(stdout: string): { totalSize: number; snapshotsCount:
   return { totalSize: m.total_size, snapshotsCount: typeof m.snapshots_count === 'number' ? m.snapshots_count : undefined };
 }
 
+/** Whether `restic init` said it created the repository: as text up to restic 0.14, as a JSON line later. */
+export function initConfirmed(stdout: string): boolean {
+  return /created restic repository/.test(stdout) || stdout.split('\n').some((line) => messageType(line) === 'initialized');
+}
+
 /**
  * Whether `restic restore` said it restored: restic up to 0.16 prints `restoring <Snapshot ...>`, later ones
  * with --json a summary line. An exit code 0 without either is not taken as a restore.
