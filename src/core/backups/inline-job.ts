@@ -11,6 +11,8 @@ export interface InlineWork<T> {
   outcome(value: T): JobOutcome;
   /** The ERROR update's fields for a failure (default: a JobFailure's fields, else `<ErrorName>: <message>`). */
   failed?(err: unknown): Omit<JobUpdate, 'status'>;
+  /** How long the finished job stays listed (the job store's default when absent). */
+  lifetimeMs?: number;
 }
 
 /**
@@ -45,13 +47,13 @@ export async function runJobInline<T>(deps: RecordDeps, job: Job, signal: AbortS
     const final: JobUpdate = cancelled ? { status: 'ERROR', error: JOB_MESSAGES.cancelled(cancelled.reason) } : { status: 'ERROR', ...(work.failed ?? failureFields)(err) };
     log.log(`Failed: ${final.error ?? final.statusText ?? 'unknown error'}`);
     await log.flush();
-    await recordFinalUpdate(deps, job.uid, final);
+    await recordFinalUpdate(deps, job.uid, final, work.lifetimeMs);
     throw err;
   }
   const final: JobUpdate = { status: 'FINISHED', ...work.outcome(value) };
   log.log(`Finished${final.result ? `: ${final.result}` : '.'}`);
   await log.flush();
-  await recordFinalUpdate(deps, job.uid, final);
+  await recordFinalUpdate(deps, job.uid, final, work.lifetimeMs);
   return value;
 }
 

@@ -224,6 +224,23 @@ describe('runServiceBackup', () => {
     expect([...deps.jobs.rows.values()]).toMatchObject([{ typeId: 'services.simple-nixos-mailserver.backup', status: 'FINISHED' }]);
   });
 
+  it('automatic and pre-restore backup jobs stay listed an hour after finishing, explicit ones ten days', async () => {
+    await deps.put('/var/vmail/alice/mail', 'hello');
+    const mail = await requireService(deps, 'simple-nixos-mailserver', 'missing');
+    const lifetimes: number[] = [];
+    const update = deps.jobs.update.bind(deps.jobs);
+    deps.jobs.update = async (uid, patch, expiresAt?: Date | null) => {
+      if (expiresAt) lifetimes.push(expiresAt.getTime() - deps.clock.now().getTime());
+      return update(uid, patch);
+    };
+
+    await runServiceBackup(deps, mail, 'AUTO');
+    await runServiceBackup(deps, mail, 'PRE_RESTORE');
+    await runServiceBackup(deps, mail, 'EXPLICIT');
+
+    expect(lifetimes).toEqual([3_600_000, 3_600_000, 864_000_000]);
+  });
+
   it('marks the job ERROR and throws restic error', async () => {
     await deps.put('/var/vmail/alice/mail', 'hello');
     deps.restic.fail('backup', 'restic backup failed: disk full');

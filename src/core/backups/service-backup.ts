@@ -21,6 +21,8 @@ export type BackupJobDeps = Pick<
   'backupState' | 'restic' | 'backupFiles' | 'host' | 'userData' | 'secrets' | 'serviceDefinitions' | 'logger' | 'clock' | 'jobs' | 'pubsub' | 'instanceId' | 'background'
 >;
 
+const ROUTINE_JOB_LIFETIME_MS = 60 * 60 * 1000;
+
 /**
  * Starts the backup job of one service (§10.3); BACKUP_UNKNOWN_SERVICE for an unknown id, BACKUP_BUSY while
  * another job (a move, a backup, a restore) works on the service.
@@ -60,6 +62,8 @@ async function backUpOnJob(deps: BackupJobDeps, job: Job, service: ServiceDefini
     outcome: () => ({ result: BACKUP_STEPS.backupFinished }),
     // §10.3: the error is the failure's own text (restic's, or ours)
     failed: (err) => ({ error: failureText(err) }),
+    // automatic and pre-restore backups are routine: their jobs leave the list after an hour (§7.2)
+    lifetimeMs: reason === 'AUTO' || reason === 'PRE_RESTORE' ? ROUTINE_JOB_LIFETIME_MS : undefined,
   });
   if (reason !== 'PRE_RESTORE') await removeFailedBackupJobs(deps, job);
   return snapshotId;

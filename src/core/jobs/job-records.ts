@@ -26,8 +26,8 @@ export async function recordLogLines(deps: RecordDeps, uid: string, lines: reado
 }
 
 /** Writes the FINISHED or ERROR update, retried for several seconds before giving up with an error log. */
-export async function recordFinalUpdate(deps: RecordDeps, uid: string, update: JobUpdate): Promise<void> {
-  await withRetries(deps, FINAL_BACKOFF_MS, 'job result not recorded', uid, () => updateJob(deps, uid, update));
+export async function recordFinalUpdate(deps: RecordDeps, uid: string, update: JobUpdate, lifetimeMs?: number): Promise<void> {
+  await withRetries(deps, FINAL_BACKOFF_MS, 'job result not recorded', uid, () => updateJob(deps, uid, update, lifetimeMs));
 }
 
 async function withRetries(deps: RecordDeps, backoffMs: readonly number[], what: string, uid: string, write: () => Promise<unknown>): Promise<boolean> {

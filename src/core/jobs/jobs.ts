@@ -58,8 +58,11 @@ export async function createJob(deps: JobDeps, spec: NewJob): Promise<Job> {
   }
 }
 
-/** Applies one update with the reference semantics; a removed or finished job stays so (undefined). */
-export async function updateJob(deps: JobDeps, uid: string, update: JobUpdate): Promise<Job | undefined> {
+/**
+ * Applies one update with the reference semantics; a removed or finished job stays so (undefined). A finished
+ * job is kept `lifetimeMs` (10 days unless the job type says otherwise).
+ */
+export async function updateJob(deps: JobDeps, uid: string, update: JobUpdate, lifetimeMs = FINISHED_JOB_LIFETIME_MS): Promise<Job | undefined> {
   const now = deps.clock.now();
   const finished = update.status === 'FINISHED' || update.status === 'ERROR';
   const patch: Partial<Job> = {
@@ -74,7 +77,7 @@ export async function updateJob(deps: JobDeps, uid: string, update: JobUpdate): 
   if (update.name !== undefined) patch.name = update.name;
   if (update.description !== undefined) patch.description = update.description;
   if (finished) patch.finishedAt = now;
-  const expiresAt = finished ? new Date(now.getTime() + FINISHED_JOB_LIFETIME_MS) : null;
+  const expiresAt = finished ? new Date(now.getTime() + lifetimeMs) : null;
   const job = await deps.jobs.update(uid, patch, expiresAt);
   if (job) await deps.pubsub.publish('jobs', { uid, job: serializeJob(job) });
   return job;
