@@ -34,6 +34,8 @@ export const BACKUP_STEPS = {
   stashingSettings: 'Stashing settings',
   uploading: 'Uploading backup',
   backupFinished: 'Backup finished',
+  interruptedUpload: (displayName: string) =>
+    `The API stopped while backing up ${displayName}: no snapshot was made and the repository stays usable; back it up again.`,
   uploaded: (done: string, total: string, filesDone: number, filesTotal: number) =>
     `Uploaded ${done} of ${total} (${filesDone} of ${filesTotal} files)`,
 } as const;
@@ -52,6 +54,9 @@ export const RESTORE_STEPS = {
   missingDump: (db: string) => `The snapshot holds no dump of database ${db}`,
   restoringDatabase: (db: string) => `Restoring database ${db}`,
   restarting: 'Restarting the service',
+  interrupted: (displayName: string, snapshotId: string, stopped: readonly string[]) =>
+    `The API stopped while restoring ${displayName} from ${snapshotId}: its folders may be partly restored` +
+    (stopped.length > 0 ? ` and ${stopped.join(', ')} ${stopped.length === 1 ? 'stays' : 'stay'} stopped` : '') + '; restore it again.',
   restored: 'Restore finished',
 } as const;
 

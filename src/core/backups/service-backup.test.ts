@@ -154,6 +154,20 @@ describe('startBackup', () => {
   });
 });
 
+describe('a backup cut short by the API stopping', () => {
+  it('has recorded, while uploading, what the next start tells about it', async () => {
+    await deps.put('/var/lib/nextcloud/a', 'a');
+    let checkpoint: string | undefined;
+    deps.restic.gate = async (method) => {
+      if (method === 'backup') checkpoint = deps.jobs.checkpoints.get([...deps.jobs.rows.keys()][0]!)?.interrupted;
+    };
+
+    await settled(deps, (await startBackup(deps, 'nextcloud')).uid);
+
+    expect(checkpoint).toBe('The API stopped while backing up Nextcloud: no snapshot was made and the repository stays usable; back it up again.');
+  });
+});
+
 describe('backups with databases and of the API', () => {
   it('dumps each database into the dumps folder, backs it up with the data, then removes it', async () => {
     giteaWithDatabase();

@@ -76,6 +76,7 @@ async function backUp(deps: BackupJobDeps, service: ServiceDefinition, reason: B
   try {
     await prepareBackup(deps, service, report, job.signal);
     await report({ statusText: BACKUP_STEPS.uploading, progress: 0 });
+    await job.checkpoint({ interrupted: BACKUP_STEPS.interruptedUpload(service.displayName), details: { service: service.id, step: 'uploading' } });
     const progress = new UploadProgress(report, job.log);
     const paths = foldersToBackUp(service).map((folder) => deps.host.filesPath(folder));
     const snapshotId = await deps.restic

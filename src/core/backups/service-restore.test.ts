@@ -130,6 +130,24 @@ describe('restoreBackup, DOWNLOAD_VERIFY_OVERWRITE', () => {
   });
 });
 
+describe('a restore cut short by the API stopping', () => {
+  it('has recorded, before the data changes, which units stay stopped', async () => {
+    await deps.put('/var/lib/nextcloud/a.txt', 'original');
+    const snapshotId = await backUp('nextcloud');
+    let checkpoint: string | undefined;
+    deps.restic.gate = async (method) => {
+      const restoreJob = [...deps.jobs.rows.values()].find((j) => j.typeId === 'services.nextcloud.restore');
+      if (method === 'restore') checkpoint = deps.jobs.checkpoints.get(restoreJob!.uid)?.interrupted;
+    };
+
+    await settled(deps, (await restoreBackup(deps, snapshotId, 'DOWNLOAD_VERIFY_OVERWRITE')).uid);
+
+    expect(checkpoint).toBe(
+      `The API stopped while restoring Nextcloud from ${snapshotId}: its folders may be partly restored and phpfpm-nextcloud.service stays stopped; restore it again.`,
+    );
+  });
+});
+
 describe('restoreBackup, INPLACE', () => {
   it('takes a PRE_RESTORE snapshot, then restores over the data', async () => {
     await deps.put('/var/lib/nextcloud/a.txt', 'original');

@@ -80,6 +80,11 @@ async function restore(
   try {
     await stopUnits(deps, service, stopped, signal);
     if (stopped.length > 0) job.log(`Stopped ${stopped.join(', ')}`);
+    // from here on the data changes: a process that dies leaves the job saying so, and what stays stopped
+    await job.checkpoint({
+      interrupted: RESTORE_STEPS.interrupted(service.displayName, snapshot.id, stopped),
+      details: { service: service.id, snapshot: snapshot.id, stopped: [...stopped] },
+    });
     if (service.postgresDatabases.length > 0) await deps.backupFiles.emptyFolder(deps.host.filesPath(dumpsFolder(service.id)));
     if (strategy === 'INPLACE') await restoreOverTheData(deps, service, snapshot, repo, folders, report, job);
     else {
