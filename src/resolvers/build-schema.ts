@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth-checker.js';
 import { authResolvers } from './auth/index.js';
+import { backupsResolvers } from './backups/index.js';
 import { jobsResolvers } from './jobs/index.js';
 import { logsResolvers } from './logs/index.js';
 import { monitoringResolvers } from './monitoring/index.js';
@@ -21,6 +22,7 @@ export const resolvers = [
   ...servicesResolvers,
   ...logsResolvers,
   ...monitoringResolvers,
+  ...backupsResolvers,
 ] as unknown as [Function, ...Function[]];
 
 // Every subscription brings its own `subscribe` (fed by the core's pub/sub port); type-graphql

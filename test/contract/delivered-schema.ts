@@ -1,4 +1,5 @@
 import { authAndJobsRootFields, authAndJobsTypes } from './delivered/auth-and-jobs.js';
+import { backupsRootFields, backupsTypes } from './delivered/backups.js';
 import { logsRootFields, logsTypes } from './delivered/logs.js';
 import { monitoringRootFields, monitoringTypes } from './delivered/monitoring.js';
 import { servicesRootFields, servicesTypes } from './delivered/services.js';
@@ -17,6 +18,7 @@ const areas = [
   { types: servicesTypes, root: servicesRootFields },
   { types: logsTypes, root: logsRootFields },
   { types: monitoringTypes, root: monitoringRootFields },
+  { types: backupsTypes, root: backupsRootFields },
 ];
 
 export const DELIVERED_TYPES = [...new Set(areas.flatMap((a) => a.types))];

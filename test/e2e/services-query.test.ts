@@ -48,7 +48,7 @@ describe('services.allServices', () => {
       url: 'https://cloud.example.org',
       homepage: 'https://nextcloud.com/',
       supportLevel: 'NORMAL',
-      backupSnapshots: null,
+      backupSnapshots: [],
       license: [{ deprecated: false, free: true, fullName: 'GNU Affero General Public License v3.0 or later', redistributable: true,
         shortName: 'agpl3Plus', spdxId: 'AGPL-3.0-or-later', url: 'https://spdx.org/licenses/AGPL-3.0-or-later.html' }],
       dnsRecords: [

@@ -45,6 +45,19 @@ export function toService(definition: ServiceDefinition, snapshot: ServicesSnaps
   });
 }
 
+/**
+ * The tombstone a backup snapshot names when its service no longer exists (§4.8): `<id> (Orphaned)`, everything
+ * else empty, false or OFF (the derived fields check `orphaned`; the empty definition keeps the rest harmless).
+ */
+export function orphanedService(id: string, snapshot: ServicesSnapshot): Service {
+  const definition: ServiceDefinition = {
+    kind: 'templated', id, displayName: `${id} (Orphaned)`, description: '', svgIcon: '', showUrl: false, primarySubdomain: null,
+    isMovable: false, isRequired: false, canBeBackedUp: false, backupDescription: '', units: [], folders: [], backupFolders: [],
+    postgresDatabases: [], license: [], homepage: null, sourcePage: null, supportLevel: 'UNKNOWN', options: [], hasLocationOption: false,
+  };
+  return Object.assign(toService(definition, snapshot), { isSystemService: false, orphaned: true });
+}
+
 /** After a mutation: the service as it is now (a fresh snapshot), or null when it is unknown. */
 export async function currentService(ctx: GqlContext, id: string): Promise<Service | null> {
   const snapshot = freshSnapshot(ctx);

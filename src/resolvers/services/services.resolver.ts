@@ -20,7 +20,6 @@ import {
   Services,
   StorageUsageInterface,
 } from '../../schema/services/service.type.js';
-import { SnapshotInfo } from '../../schema/backups/snapshot-info.type.js';
 import { StorageVolume } from '../../schema/storage/storage-volume.type.js';
 import { SystemDomainInfo } from '../../schema/system/system-domain-info.type.js';
 import type { GqlContext } from '../context.js';
@@ -60,17 +59,20 @@ export class ServicesQueryResolver {
 export class ServiceFieldsResolver {
   @FieldResolver(() => Boolean)
   async isEnabled(@Root() service: Service): Promise<boolean> {
+    if (service.orphaned) return false;
     return isServiceEnabled(service.definition, await service.snapshot.userData());
   }
 
   @FieldResolver(() => Boolean)
   async isInstalled(@Root() service: Service): Promise<boolean> {
+    if (service.orphaned) return false;
     const [userData, installed] = await Promise.all([service.snapshot.userData(), service.snapshot.installedIds()]);
     return isServiceInstalled(service.definition, userData, installed);
   }
 
   @FieldResolver(() => ServiceStatusEnum)
   async status(@Root() service: Service): Promise<ServiceStatusEnum> {
+    if (service.orphaned) return ServiceStatusEnum.OFF;
     return (await statusOf(service.snapshot, service.definition)) as ServiceStatusEnum;
   }
 
@@ -80,7 +82,8 @@ export class ServiceFieldsResolver {
   }
 
   @FieldResolver(() => [DnsRecord], { nullable: true })
-  dnsRecords(@Root() service: Service): Promise<DnsRecord[]> {
+  async dnsRecords(@Root() service: Service): Promise<DnsRecord[] | null> {
+    if (service.orphaned) return null;
     return serviceDnsRecords(service.snapshot, service.definition);
   }
 
@@ -92,12 +95,6 @@ export class ServiceFieldsResolver {
   @FieldResolver(() => [ConfigItem], { nullable: true })
   async configuration(@Root() service: Service): Promise<ConfigItem[] | null> {
     return configurationItems(service.definition, await service.snapshot.userData());
-  }
-
-  // Snapshots are the backup area's; until it lists them, the reference's "none known" is null.
-  @FieldResolver(() => [SnapshotInfo], { nullable: true })
-  backupSnapshots(): SnapshotInfo[] | null {
-    return null;
   }
 }
 

@@ -68,6 +68,8 @@ export class Service {
   @Field(() => SupportLevelEnum) supportLevel!: SupportLevelEnum;
   definition!: ServiceDefinition;
   snapshot!: ServicesSnapshot;
+  /** A backup snapshot's service that no longer exists (§4.8): its derived fields answer the tombstone's values. */
+  orphaned?: boolean;
 }
 
 @InterfaceType('StorageUsageInterface', { resolveType: () => 'ServiceStorageUsage' })

@@ -1,6 +1,5 @@
 // Contract types and root fields the `services` area delivers (see ../delivered-schema.ts).
 // Also StorageVolume.usages and SystemDomainInfo.requiredDnsRecords (field resolvers of this area).
-// SnapshotInfo and BackupReason belong to backups; Service.backupSnapshots needs them to exist.
 export const servicesTypes: string[] = [
   'Service',
   'ServiceStatusEnum',
@@ -20,8 +19,6 @@ export const servicesTypes: string[] = [
   'SetServiceConfigurationInput',
   'MoveServiceInput',
   'JSON',
-  'SnapshotInfo',
-  'BackupReason',
 ];
 export const servicesRootFields = {
   Query: ['services'] as string[],

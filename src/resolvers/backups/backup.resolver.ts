@@ -1,0 +1,50 @@
+import { Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { backupConfiguration } from '../../core/backups/backup-configuration.js';
+import { lastSlice } from '../../core/backups/restore-all.js';
+import { allSnapshots, serviceSnapshots } from '../../core/backups/snapshots.js';
+import { BackupConfiguration } from '../../schema/backups/backup-configuration.type.js';
+import { Backup } from '../../schema/backups/backup.type.js';
+import { SnapshotInfo } from '../../schema/backups/snapshot-info.type.js';
+import { Service } from '../../schema/services/service.type.js';
+import type { GqlContext } from '../context.js';
+import { coreQuery } from '../query-error.js';
+import { toBackupConfiguration, toSnapshotInfo, toSnapshotInfos } from './backup-view.js';
+
+@Resolver(() => Backup)
+export class BackupQueryResolver {
+  @Authorized()
+  @Query(() => Backup)
+  backup(): Backup {
+    return new Backup();
+  }
+
+  @Authorized()
+  @FieldResolver(() => BackupConfiguration)
+  async configuration(@Ctx() ctx: GqlContext): Promise<BackupConfiguration> {
+    return toBackupConfiguration(await coreQuery(() => backupConfiguration(ctx.deps)));
+  }
+
+  /** The cached snapshots ([] before the repository is initialised). */
+  @Authorized()
+  @FieldResolver(() => [SnapshotInfo])
+  async allSnapshots(@Ctx() ctx: GqlContext): Promise<SnapshotInfo[]> {
+    return toSnapshotInfos(ctx, await coreQuery(() => allSnapshots(ctx.deps)));
+  }
+
+  /** The snapshots a full restore would use (§10.7). */
+  @Authorized()
+  @FieldResolver(() => [SnapshotInfo])
+  async lastSlice(@Ctx() ctx: GqlContext): Promise<SnapshotInfo[]> {
+    return toSnapshotInfos(ctx, await coreQuery(() => lastSlice(ctx.deps)));
+  }
+}
+
+/** Service.backupSnapshots: the service's cached snapshots. */
+@Resolver(() => Service)
+export class ServiceBackupSnapshotsResolver {
+  @FieldResolver(() => [SnapshotInfo], { nullable: true })
+  async backupSnapshots(@Root() service: Service, @Ctx() ctx: GqlContext): Promise<SnapshotInfo[]> {
+    const snapshots = await coreQuery(() => serviceSnapshots(ctx.deps, service.id));
+    return snapshots.map((snapshot) => toSnapshotInfo(snapshot, service));
+  }
+}
