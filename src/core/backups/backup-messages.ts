@@ -51,6 +51,8 @@ export const RESTORE_STEPS = {
   revertFailed: (error: string, preRestoreId: string, revertError: string) =>
     `Restore failed with ${error}; reverting to ${preRestoreId} failed too: ${revertError}`,
   missingFolder: (folder: string) => `The snapshot holds no ${folder}; nothing was overwritten`,
+  folderElsewhere: (folder: string, was: string) =>
+    `The snapshot holds ${folder} as ${was}, where it is no longer kept; restore it with DOWNLOAD_VERIFY_OVERWRITE`,
   missingDump: (db: string) => `The snapshot holds no dump of database ${db}`,
   restoringDatabase: (db: string) => `Restoring database ${db}`,
   restarting: 'Restarting the service',

@@ -18,7 +18,7 @@ afterEach(() => deps.close());
 const at = (iso: string) => new Date(`2026-04-10T${iso}Z`);
 
 async function seed(snapshots: [serviceId: string, time: Date][]): Promise<string[]> {
-  const ids = snapshots.map(([serviceId, time]) => deps.restic.addSnapshot(testRepository(deps), { serviceId, time, files: { [`/seed/${serviceId}`]: 'x' } }).id);
+  const ids = snapshots.map(([serviceId, time]) => deps.restic.addSnapshot(testRepository(deps), { serviceId, time, files: { [`/seed/${serviceId}.txt`]: 'x' } }).id);
   await reloadSnapshots(deps);
   return ids;
 }

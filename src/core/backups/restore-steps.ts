@@ -5,6 +5,7 @@ import type { ServiceDefinition } from '../services/service-types.js';
 import type { UserData } from '../userdata/userdata-types.js';
 import { DKIM_FOLDER, type FolderDeps, SETTINGS_STASH, STASHED, dumpFile } from './backup-folders.js';
 import { RESTORE_STEPS } from './backup-messages.js';
+import type { CachedSnapshot } from './backup-ports.js';
 import type { ResticRepository } from './backup-types.js';
 import type { ReportProgress } from '../jobs/job-runner.js';
 
@@ -55,14 +56,36 @@ export async function startUnits(deps: RestoreStepDeps, service: ServiceDefiniti
   }
 }
 
+/**
+ * Where a folder's files are in a snapshot: under its real path now, or, for a folder whose real path changed
+ * since (the simulated host follows a moved service's bind mount), under the one snapshot path of the same name.
+ */
+export function pathInSnapshot(snapshot: CachedSnapshot, real: string): string {
+  if (snapshot.paths.includes(real)) return real;
+  const sameName = snapshot.paths.filter((path) => baseName(path) === baseName(real));
+  return sameName.length === 1 ? sameName[0]! : real;
+}
+
+/** INPLACE writes each folder back where the snapshot found it: that must be where the folder is now. */
+export function checkFoldersInPlace(deps: RestoreStepDeps, snapshot: CachedSnapshot, folders: readonly string[]): void {
+  for (const folder of folders) {
+    const real = deps.host.filesPath(folder);
+    const was = pathInSnapshot(snapshot, real);
+    if (was !== real) throw new Error(RESTORE_STEPS.folderElsewhere(folder, was));
+  }
+}
+
 /** Restores into a private side folder (restic verifies what it wrote), then makes each real folder a copy of it. */
 export async function restoreThroughSideFolder(
-  deps: RestoreStepDeps, repo: ResticRepository, snapshotId: string, folders: readonly string[], serviceId: string, signal: AbortSignal,
+  deps: RestoreStepDeps, repo: ResticRepository, snapshot: CachedSnapshot, folders: readonly string[], serviceId: string, signal: AbortSignal,
 ): Promise<void> {
   const side = await deps.backupFiles.makeTempFolder(`restore-${serviceId}`);
   try {
-    await deps.restic.restore(repo, snapshotId, side, { signal });
-    const pairs = folders.map((folder) => ({ folder, real: deps.host.filesPath(folder), from: `${side}${deps.host.filesPath(folder)}` }));
+    await deps.restic.restore(repo, snapshot.id, side, { signal });
+    const pairs = folders.map((folder) => {
+      const real = deps.host.filesPath(folder);
+      return { folder, real, from: `${side}${pathInSnapshot(snapshot, real)}` };
+    });
     // every folder must be in the snapshot before any real folder is overwritten
     for (const { folder, from } of pairs) if (!(await deps.backupFiles.exists(from))) throw new Error(RESTORE_STEPS.missingFolder(folder));
     for (const { from, real } of pairs) await deps.backupFiles.syncFolder(from, real, signal);
@@ -117,6 +140,8 @@ export async function restoreSettings(deps: RestoreStepDeps, services: readonly 
   const dkim = `${stash}/${STASHED.dkim}`;
   if (await deps.backupFiles.exists(dkim)) await deps.backupFiles.syncFolder(dkim, deps.host.filesPath(DKIM_FOLDER));
 }
+
+const baseName = (path: string) => path.slice(path.replace(/\/+$/, '').lastIndexOf('/') + 1).replace(/\/+$/, '');
 
 function replaceDocument(draft: Record<string, unknown>, content: Record<string, unknown>): void {
   for (const key of Object.keys(draft)) delete draft[key];

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BackupDeps, TEST_REPOSITORY, backupDeps, logOf, settled, testRepository } from '../../../test/fakes/backup-deps.js';
@@ -207,6 +207,42 @@ describe('restoreBackup, INPLACE', () => {
     expect(await deps.read('/var/lib/nextcloud/a.txt')).toBe('current');
     expect(deps.restic.calls.filter((c) => c.startsWith('restore'))).toEqual([]);
     expect(unitCalls()).toEqual(['stopUnit phpfpm-nextcloud.service', 'startUnit phpfpm-nextcloud.service']);
+  });
+});
+
+describe('restoreBackup of a folder that moved since the snapshot', () => {
+  /** The folder's files now live elsewhere, as the simulated host's binds put a moved service's data. */
+  function nextcloudMoved(): string {
+    const moved = join(deps.root, 'host', 'volumes', 'sda1', 'nextcloud');
+    const filesPath = deps.host.filesPath.bind(deps.host);
+    deps.host.filesPath = (path) => (path.startsWith('/var/lib/nextcloud') ? moved + path.slice('/var/lib/nextcloud'.length) : filesPath(path));
+    return moved;
+  }
+
+  it('DOWNLOAD_VERIFY_OVERWRITE finds it in the snapshot by name and restores it where it is now', async () => {
+    await deps.put('/var/lib/nextcloud/a.txt', 'original');
+    const snapshotId = await backUp('nextcloud');
+    const moved = nextcloudMoved();
+    await deps.put('/var/lib/nextcloud/a.txt', 'broken');
+
+    const done = await settled(deps, (await restoreBackup(deps, snapshotId, 'DOWNLOAD_VERIFY_OVERWRITE')).uid);
+
+    expect(done.status).toBe('FINISHED');
+    expect(await readFile(join(moved, 'a.txt'), 'utf8')).toBe('original');
+  });
+
+  it('INPLACE refuses before stopping anything: restic would write to the old place', async () => {
+    await deps.put('/var/lib/nextcloud/a.txt', 'original');
+    const snapshotId = await backUp('nextcloud');
+    const old = deps.host.filesPath('/var/lib/nextcloud');
+    nextcloudMoved();
+
+    const done = await settled(deps, (await restoreBackup(deps, snapshotId, 'INPLACE')).uid);
+
+    expect(done).toMatchObject({
+      status: 'ERROR', error: `The snapshot holds /var/lib/nextcloud as ${old}, where it is no longer kept; restore it with DOWNLOAD_VERIFY_OVERWRITE`,
+    });
+    expect(unitCalls()).toEqual([]);
   });
 });
 

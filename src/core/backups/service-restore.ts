@@ -13,7 +13,7 @@ import type { CachedSnapshot } from './backup-ports.js';
 import type { ResticRepository } from './backup-types.js';
 import { runJobInline } from './inline-job.js';
 import {
-  checkSpace, restoreDatabases, restoreInPlace, restoreSettings, restoreThroughSideFolder, startUnits, stopUnits,
+  checkFoldersInPlace, checkSpace, restoreDatabases, restoreInPlace, restoreSettings, restoreThroughSideFolder, startUnits, stopUnits,
 } from './restore-steps.js';
 import { type BackupJobDeps, runServiceBackup } from './service-backup.js';
 import { createServiceJob } from './service-jobs.js';
@@ -74,6 +74,7 @@ async function restore(
   const repo = await repositoryOf(deps);
   const folders = foldersToBackUp(service);
   await checkSpace(deps, repo, snapshot.id, folders);
+  if (strategy === 'INPLACE') checkFoldersInPlace(deps, snapshot, folders);
   await report({ progress: 0, statusText: RESTORE_STEPS.stoppingService });
   const stopped: string[] = [];
   let restored = false;
@@ -89,7 +90,7 @@ async function restore(
     if (strategy === 'INPLACE') await restoreOverTheData(deps, service, snapshot, repo, folders, report, job);
     else {
       await report({ statusText: RESTORE_STEPS.restoringFrom(snapshot.id) });
-      await restoreThroughSideFolder(deps, repo, snapshot.id, folders, service.id, signal);
+      await restoreThroughSideFolder(deps, repo, snapshot, folders, service.id, signal);
     }
     await restoreDatabases(deps, service, report, signal);
     if (service.kind === 'api') await restoreSettings(deps, await loadServiceDefinitions(deps));
