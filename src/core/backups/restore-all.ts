@@ -1,4 +1,4 @@
-import { JobFailure, startJob } from '../jobs/job-runner.js';
+import { JobFailure, runJobBody, startJob } from '../jobs/job-runner.js';
 import type { Job } from '../jobs/job-types.js';
 import { createJob } from '../jobs/jobs.js';
 import { REBUILD_UNIT, followSystemRebuild } from '../system/rebuild.js';
@@ -9,7 +9,6 @@ import { isRepositoryInitialized } from './backup-configuration.js';
 import { failureText } from './backup-errors.js';
 import { BACKUP_JOBS, RESTORE_ALL_STEPS } from './backup-messages.js';
 import type { CachedSnapshot } from './backup-ports.js';
-import { runJobInline } from './inline-job.js';
 import { type RestoreDeps, runServiceRestore } from './service-restore.js';
 import { enabledServices, ensureServicesIdle, namedFailure } from './service-jobs.js';
 import { TOTAL_BACKUPS_RESOURCE } from './total-backup.js';
@@ -73,7 +72,7 @@ export async function restoreAll(deps: RestoreDeps): Promise<Job> {
 // The restored settings take effect through a rebuild, followed on its own job as the system's rebuilds are.
 async function rebuildSystem(deps: RestoreDeps, signal: AbortSignal): Promise<void> {
   const job = await createJob(deps, SYSTEM_JOBS.rebuild);
-  await runJobInline(deps, job, signal, {
+  await runJobBody(deps, job, signal, {
     run: (report) => followSystemRebuild(deps, report, REBUILD_UNIT, signal),
     outcome: (outcome) => outcome,
   }).catch((err: unknown) => {

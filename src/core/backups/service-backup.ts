@@ -1,5 +1,5 @@
 import { CoreError } from '../errors.js';
-import type { ReportProgress, RunningJob } from '../jobs/job-runner.js';
+import { type ReportProgress, type RunningJob, runJobBody } from '../jobs/job-runner.js';
 import type { Job } from '../jobs/job-types.js';
 import { createJob, listJobs, removeJob } from '../jobs/jobs.js';
 import type { Deps } from '../ports.js';
@@ -10,7 +10,6 @@ import { failureText } from './backup-errors.js';
 import { foldersToBackUp, prepareBackup, removeBackupLeftovers } from './backup-folders.js';
 import { BACKUP_JOBS, BACKUP_MESSAGES, BACKUP_STEPS } from './backup-messages.js';
 import type { BackupReason } from './backup-types.js';
-import { runJobInline } from './inline-job.js';
 import { pruneAutoSnapshots } from './quota-pruning.js';
 import { createServiceJob } from './service-jobs.js';
 import { reloadSnapshots } from './snapshots.js';
@@ -57,7 +56,7 @@ function createBackupJob(deps: BackupJobDeps, service: ServiceDefinition, reason
 }
 
 async function backUpOnJob(deps: BackupJobDeps, job: Job, service: ServiceDefinition, reason: BackupReason, signal: AbortSignal): Promise<string> {
-  const snapshotId = await runJobInline(deps, job, signal, {
+  const snapshotId = await runJobBody(deps, job, signal, {
     run: (report, running) => backUp(deps, service, reason, report, running),
     outcome: () => ({ result: BACKUP_STEPS.backupFinished }),
     // §10.3: the error is the failure's own text (restic's, or ours)

@@ -1,6 +1,6 @@
 import { CoreError } from '../errors.js';
 import { recordProgress } from '../jobs/job-records.js';
-import type { ReportProgress, RunningJob } from '../jobs/job-runner.js';
+import { type ReportProgress, type RunningJob, runJobBody } from '../jobs/job-runner.js';
 import type { Job } from '../jobs/job-types.js';
 import type { Deps } from '../ports.js';
 import { loadServiceDefinitions } from '../services/service-registry.js';
@@ -11,7 +11,6 @@ import { dumpsFolder, foldersToBackUp, removeBackupLeftovers } from './backup-fo
 import { BACKUP_JOBS, BACKUP_MESSAGES, RESTORE_STEPS } from './backup-messages.js';
 import type { CachedSnapshot } from './backup-ports.js';
 import type { ResticRepository } from './backup-types.js';
-import { runJobInline } from './inline-job.js';
 import {
   checkFoldersInPlace, checkSpace, restoreDatabases, restoreInPlace, restoreSettings, restoreThroughSideFolder, startUnits, stopUnits,
 } from './restore-steps.js';
@@ -59,7 +58,7 @@ function createRestoreJob(deps: RestoreDeps, service: ServiceDefinition, snapsho
 }
 
 function restoreOnJob(deps: RestoreDeps, job: Job, service: ServiceDefinition, snapshot: CachedSnapshot, strategy: RestoreStrategy, signal: AbortSignal) {
-  return runJobInline(deps, job, signal, {
+  return runJobBody(deps, job, signal, {
     run: (report, running) => restore(deps, service, snapshot, strategy, report, running),
     outcome: () => ({ result: RESTORE_STEPS.restored }),
     // the reference put the text in statusText only; it goes in `error` too, so no reader misses it

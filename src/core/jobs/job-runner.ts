@@ -50,6 +50,33 @@ type RunnerDeps = RecordDeps & Pick<Deps, 'background'>;
  */
 export async function startJob(deps: RunnerDeps, spec: NewJob, work: JobWork): Promise<Job> {
   const job = await createJob(deps, spec);
+  deps.background.run(
+    `job ${spec.typeId} ${job.uid}`,
+    // how it ended is on the job (and in the log) already
+    (signal) => runJobBody(deps, job, signal, { run: work, outcome: (outcome) => outcome ?? {} }).then(() => undefined, () => undefined),
+    job.uid,
+  );
+  return job;
+}
+
+/** A job body that answers a value (a snapshot id, say) besides the job's outcome. */
+export interface JobBody<T> {
+  run(report: ReportProgress, job: RunningJob): Promise<T>;
+  /** The FINISHED update's fields for the value `run` returned. */
+  outcome(value: T): JobOutcome;
+  /** The ERROR update's fields for a failure (default: a JobFailure's fields, else `<ErrorName>: <message>`). */
+  failed?(err: unknown): Omit<JobUpdate, 'status'>;
+  /** How long the finished job stays listed (the job store's default when absent). */
+  lifetimeMs?: number;
+}
+
+/**
+ * Runs a body on an existing job in the caller's flow (startJob runs it in the background; a total backup
+ * runs each service's backup job this way): each report moves the job to RUNNING, the body's value finishes
+ * it, a failure or a cancel marks it ERROR and is rethrown as it is. Stopped by shutdown, it stays unfinished
+ * for the next start to settle (and the abort is rethrown).
+ */
+export async function runJobBody<T>(deps: RecordDeps, job: Pick<Job, 'uid' | 'typeId'>, signal: AbortSignal, body: JobBody<T>): Promise<T> {
   const log = new JobLogWriter(deps, job.uid);
   let loggedStatusText: string | undefined;
   const report: ReportProgress = (progress) => {
@@ -57,40 +84,44 @@ export async function startJob(deps: RunnerDeps, spec: NewJob, work: JobWork): P
     if (progress.statusText && progress.statusText !== loggedStatusText) log.log((loggedStatusText = progress.statusText));
     return recordProgress(deps, job.uid, { status: 'RUNNING', ...progress });
   };
-  deps.background.run(
-    `job ${spec.typeId} ${job.uid}`,
-    async (signal) => {
-      const running: RunningJob = {
-        uid: job.uid,
-        signal,
-        checkpoint: (state) => recordCheckpoint(deps, job.uid, state),
-        log: (text) => log.log(text),
-      };
-      let final: JobUpdate;
-      try {
-        signal.throwIfAborted();
-        final = { status: 'FINISHED', ...((await work(report, running)) ?? {}) };
-      } catch (err) {
-        const cancelled = signal.aborted && signal.reason instanceof JobCancelled ? signal.reason : undefined;
-        if (cancelled?.atShutdown) {
-          deps.logger.warn('job stopped by shutdown; the next start settles it', { typeId: spec.typeId, uid: job.uid });
-          log.log('Stopped: the API is shutting down.');
-          await log.flush();
-          return;
-        }
-        final = cancelled ? { status: 'ERROR', error: JOB_MESSAGES.cancelled(cancelled.reason) } : failureUpdate(err);
-        // a stop someone asked for is not a failure of the system
-        const level = cancelled ? 'warn' : 'error';
-        deps.logger[level](cancelled ? 'job cancelled' : 'job failed', { typeId: spec.typeId, uid: job.uid, error: final.error ?? final.statusText });
-      }
-      log.log(finalLine(final));
-      // the log is complete before the job ends: whoever sees it end can read every line
+  const running: RunningJob = {
+    uid: job.uid,
+    signal,
+    checkpoint: (state) => recordCheckpoint(deps, job.uid, state),
+    log: (text) => log.log(text),
+  };
+  let value: T;
+  let final: JobUpdate;
+  try {
+    signal.throwIfAborted();
+    value = await body.run(report, running);
+    final = { status: 'FINISHED', ...body.outcome(value) };
+  } catch (err) {
+    const cancelled = signal.aborted && signal.reason instanceof JobCancelled ? signal.reason : undefined;
+    if (cancelled?.atShutdown) {
+      deps.logger.warn('job stopped by shutdown; the next start settles it', { typeId: job.typeId, uid: job.uid });
+      log.log('Stopped: the API is shutting down.');
       await log.flush();
-      await recordFinalUpdate(deps, job.uid, final);
-    },
-    job.uid,
-  );
-  return job;
+      throw err;
+    }
+    const failure: JobUpdate = cancelled
+      ? { status: 'ERROR', error: JOB_MESSAGES.cancelled(cancelled.reason) }
+      : { status: 'ERROR', ...(body.failed ?? failureFields)(err) };
+    // a stop someone asked for is not a failure of the system
+    const level = cancelled ? 'warn' : 'error';
+    deps.logger[level](cancelled ? 'job cancelled' : 'job failed', { typeId: job.typeId, uid: job.uid, error: failure.error ?? failure.statusText });
+    await finish(deps, job.uid, log, failure, body.lifetimeMs);
+    throw err;
+  }
+  await finish(deps, job.uid, log, final, body.lifetimeMs);
+  return value;
+}
+
+// The log is complete before the job ends: whoever sees it end can read every line.
+async function finish(deps: RecordDeps, uid: string, log: JobLogWriter, final: JobUpdate, lifetimeMs: number | undefined): Promise<void> {
+  log.log(finalLine(final));
+  await log.flush();
+  await recordFinalUpdate(deps, uid, final, lifetimeMs);
 }
 
 function finalLine(final: JobUpdate): string {
@@ -98,7 +129,7 @@ function finalLine(final: JobUpdate): string {
   return `Finished${final.result ?? final.statusText ? `: ${final.result ?? final.statusText}` : '.'}`;
 }
 
-function failureUpdate(err: unknown): JobUpdate {
-  if (err instanceof JobFailure) return { status: 'ERROR', ...err.fields };
-  return { status: 'ERROR', error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+function failureFields(err: unknown): Omit<JobUpdate, 'status'> {
+  if (err instanceof JobFailure) return err.fields;
+  return { error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
 }
