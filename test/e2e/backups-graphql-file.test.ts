@@ -92,12 +92,18 @@ describe.skipIf(!hasRestic)('backups with the real restic on a FILE repository',
     expect(restore).toEqual({ success: false, code: 404, message: 'Nonexistent service: retired-app', job: null });
   });
 
-  it('after removeRepository, initialising with the kept key as localSecret finds the old snapshots', { timeout: 60_000 }, async () => {
+  it('after removeRepository, a wrong localSecret is refused and nothing stored; the kept key finds the old snapshots', { timeout: 60_000 }, async () => {
     const key = (await configuration(server)).encryptionKey;
     const before = (await allSnapshots(server)).map((s) => s.id).sort();
 
     const removed = await backupMutation(server, 'removeRepository { success configuration { provider isInitialized } }');
     const afterRemove = await allSnapshots(server);
+    const wrongKey = await backupMutation(
+      server,
+      'initializeRepository(repository: {provider: FILE, locationId: "", locationName: $location, login: "", password: "", localSecret: "not the key"}) { success code message configuration { provider isInitialized encryptionKey } }',
+      { location: repository },
+      '($location: String!)',
+    );
     const again = await backupMutation(
       server,
       'initializeRepository(repository: {provider: FILE, locationId: "", locationName: $location, login: "", password: "", localSecret: $key}) { success configuration { isInitialized encryptionKey } }',
@@ -107,6 +113,10 @@ describe.skipIf(!hasRestic)('backups with the real restic on a FILE repository',
 
     expect(removed).toEqual({ success: true, configuration: { provider: 'NONE', isInitialized: false } });
     expect(afterRemove).toEqual([]);
+    expect(wrongKey).toEqual({
+      success: false, code: 400, message: 'The backup repository did not accept the key: wrong password or no key found',
+      configuration: { provider: 'NONE', isInitialized: false, encryptionKey: key },
+    });
     expect(again).toEqual({ success: true, configuration: { isInitialized: true, encryptionKey: key } });
     expect((await allSnapshots(server)).map((s) => s.id).sort()).toEqual(before);
   });

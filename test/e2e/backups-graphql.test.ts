@@ -5,7 +5,7 @@ import {
   AWARE_UTC, CONFIGURATION, SNAPSHOT, allSnapshots, backupMutation, backupQuery, configuration, hostPath, jobOfTypeEnds, runJob,
   writeHostFile,
 } from './backups-graphql-helpers.js';
-import { serviceById } from './services-helpers.js';
+import { jobEnds, query, serviceById } from './services-helpers.js';
 
 // End-to-end over HTTP: the `backup` query and every BackupMutations field (spec §4.8, §5.8) on the simulated
 // host with the MEMORY provider, whose backups read the service's real folders and whose restores write them back.
@@ -127,6 +127,25 @@ describe('a MEMORY repository', () => {
     expect(reasons).toEqual(['jitsi-meet EXPLICIT', 'jitsi-meet PRE_RESTORE']);
   });
 
+  it('fails the job of a service that cannot be backed up, loudly', async () => {
+    const { ended } = await runJob(server, 'startBackup(serviceId: "ocserv")', 'Backup job queued');
+
+    expect(ended).toMatchObject({ typeId: 'services.ocserv.backup', status: 'ERROR', error: 'cannot backup a non-backuppable service' });
+    expect((await allSnapshots(server)).map((s) => s.service.id)).not.toContain('ocserv');
+  });
+
+  it('refuses a backup of a service another job is working on (a move) with 400 and the running job', async () => {
+    const move = await query(server, 'mutation { services { moveService(input: {serviceId: "nextcloud", location: "sda1"}) { success job { uid } } } }');
+
+    const refused = await backupMutation(server, 'startBackup(serviceId: "nextcloud") { success code message job { uid } }');
+    const moved = await jobEnds(server, move.services.moveService.job.uid);
+
+    expect(refused).toEqual({
+      success: false, code: 400, message: 'Cannot start a backup of nextcloud, another operation is running: services.nextcloud.move', job: null,
+    });
+    expect(moved.status).toBe('FINISHED');
+  });
+
   it('answers 404 for an unknown snapshot, to a restore and to a forget', async () => {
     const restored = await backupMutation(server, 'restoreBackup(snapshotId: "deadbeef") { success code message job { uid } }');
     const forgotten = await backupMutation(server, 'forgetSnapshot(snapshotId: "deadbeef") { success code message }');
@@ -191,6 +210,17 @@ describe('total backup and the last slice', () => {
     expect(slice.at(-1).service.id).toBe('selfprivacy-api');
     expect(slice.map((s: any) => s.service.id).sort()).toEqual(['bitwarden', 'gitea', 'nextcloud', 'selfprivacy-api', 'simple-nixos-mailserver']);
     expect(slice.every((s: any) => s.reason === 'EXPLICIT' && AWARE_UTC.test(s.createdAt))).toBe(true);
+  });
+});
+
+describe('restoring everything', () => {
+  it('restores the last slice in one job, then rebuilds the system on a job of its own', async () => {
+    const { started, ended } = await runJob(server, 'restoreAll', 'Restore job created');
+    const rebuild = await jobOfTypeEnds(server, 'system.nixos.rebuild');
+
+    expect(started.job).toMatchObject({ typeId: 'backups.total_restore', name: 'Total restore', description: 'Restoring all enabled services' });
+    expect(ended).toMatchObject({ status: 'FINISHED', error: null });
+    expect(rebuild).toMatchObject({ status: 'FINISHED', error: null });
   });
 });
 
