@@ -54,12 +54,12 @@ export function testRepository(deps: BackupDeps): ResticRepository {
 }
 
 /** Waits for background jobs, then answers the job as stored. */
-export async function settled(deps: BackupDeps, uid: string): Promise<Job> {
+export async function settled(deps: Pick<BackupDeps, 'background' | 'jobs'>, uid: string): Promise<Job> {
   await deps.background.drain();
   return (await deps.jobs.get(uid))!;
 }
 
 /** The job's own log lines, in order. */
-export function logOf(deps: BackupDeps, uid: string): string[] {
+export function logOf(deps: Pick<BackupDeps, 'jobs'>, uid: string): string[] {
   return (deps.jobs.logs.get(uid) ?? []).map((line) => line.message);
 }
