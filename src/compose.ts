@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Config } from './config.js';
 import { relayJobCancellations, shutdownCancellation } from './core/jobs/job-cancellation.js';
 import { failInterruptedJobs } from './core/jobs/jobs.js';
+import { startAutobackupScheduler } from './core/backups/autobackup-scheduler.js';
 import type { Deps, Logger, MetricsSource, PubSub } from './core/ports.js';
 import { lockDataDir } from './infra/db/data-dir-lock.js';
 import { type Database, openPglite, openPostgres } from './infra/db/database.js';
@@ -124,12 +125,14 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   // PGlite is exclusive to this process: every other process that owned jobs is gone.
   const aliveWindowMs = database.kind === 'pglite' ? 0 : ALIVE_WINDOW_MS;
   const timer = options.maintenance ? await startMaintenance(deps, pubsub, aliveWindowMs) : undefined;
+  const autobackups = options.maintenance ? startAutobackupScheduler(deps) : undefined;
   if (options.maintenance) void relayJobCancellations(deps).catch((err: unknown) => logger.error('job cancellation relay failed', { error: String(err) }));
   return {
     deps,
     database,
     async close() {
       if (timer) clearInterval(timer);
+      await autobackups?.stop(); // no new automatic backup; one under way drains or is cancelled below
       await deps.background.drain(SHUTDOWN_GRACE_MS);
       deps.background.cancelAll(shutdownCancellation());
       await deps.background.drain(ABORT_GRACE_MS);
