@@ -36,6 +36,8 @@ export const BACKUP_STEPS = {
   backupFinished: 'Backup finished',
   interruptedUpload: (displayName: string) =>
     `The API stopped while backing up ${displayName}: no snapshot was made and the repository stays usable; back it up again.`,
+  interruptedAfterUpload: (displayName: string, snapshotId: string) =>
+    `The API stopped just after backing up ${displayName}: snapshot ${snapshotId} was made.`,
   uploaded: (done: string, total: string, filesDone: number, filesTotal: number) =>
     `Uploaded ${done} of ${total} (${filesDone} of ${filesTotal} files)`,
 } as const;

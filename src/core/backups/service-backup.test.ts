@@ -166,6 +166,18 @@ describe('a backup cut short by the API stopping', () => {
 
     expect(checkpoint).toBe('The API stopped while backing up Nextcloud: no snapshot was made and the repository stays usable; back it up again.');
   });
+
+  it('names the snapshot once it is written', async () => {
+    await deps.put('/var/lib/nextcloud/a', 'a');
+    let checkpoint: string | undefined;
+    deps.restic.gate = async (method) => {
+      if (method === 'listSnapshots') checkpoint = deps.jobs.checkpoints.get([...deps.jobs.rows.keys()][0]!)?.interrupted;
+    };
+
+    await settled(deps, (await startBackup(deps, 'nextcloud')).uid);
+
+    expect(checkpoint).toBe(`The API stopped just after backing up Nextcloud: snapshot ${deps.backupState.snapshots[0]!.id} was made.`);
+  });
 });
 
 describe('backups with databases and of the API', () => {

@@ -82,6 +82,10 @@ async function backUp(deps: BackupJobDeps, service: ServiceDefinition, reason: B
       .backup(repo, paths, { serviceId: service.id, reason }, { signal: job.signal, onProgress: (p) => progress.update(p) })
       .finally(() => progress.settled());
     job.log(`Snapshot ${snapshotId} written`);
+    await job.checkpoint({
+      interrupted: BACKUP_STEPS.interruptedAfterUpload(service.displayName, snapshotId),
+      details: { service: service.id, step: 'uploaded', snapshot: snapshotId },
+    });
     await deps.backupState.setLastBackedUp(service.id, snapshotId, deps.clock.now());
     await reloadSnapshots(deps).catch((err: unknown) => {
       // the snapshot is safe in the repository; the next reload (or a look-up that misses) lists it
