@@ -21,7 +21,7 @@ export type ResticMethod = keyof ResticPort;
 
 /**
  * restic in memory, recording every call as one line (`init FILE:/repo`, `backup nextcloud EXPLICIT /data/a /data/b`,
- * `restore 0000a001 /tmp/x`, `forget 0000a001 0000a002`). A backup reads the real folders' files into the
+ * `restore 0000a001 /restores/side`, `forget 0000a001 0000a002`). A backup reads the real folders' files into the
  * snapshot and a restore writes them back under the target, so tests see real bytes. Knobs: `fail` a method,
  * `progress` reported by each backup, `gate` to hold a call (until a signal aborts, say), `addSnapshot` to seed.
  */
