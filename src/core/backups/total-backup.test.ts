@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type BackupDeps, TEST_REPOSITORY, backupDeps, settled } from '../../../test/fakes/backup-deps.js';
+import { cancelJob } from '../jobs/job-cancellation.js';
 import { createJob } from '../jobs/jobs.js';
 import { initializeRepository } from './backup-configuration.js';
 import { totalBackup } from './total-backup.js';
@@ -67,6 +68,22 @@ describe('totalBackup', () => {
     expect([...deps.jobs.rows.values()].find((j) => j.typeId === 'services.nextcloud.backup')).toMatchObject({
       status: 'ERROR', error: 'restic backup failed: no space left on device',
     });
+  });
+
+  it('a stop ends the total and the service backup it was running, both as cancelled, and backs up nothing more', async () => {
+    deps.restic.gate = (method, signal) =>
+      method === 'backup' ? new Promise((_, reject) => signal!.addEventListener('abort', () => reject(signal!.reason), { once: true })) : Promise.resolve();
+    const job = await totalBackup(deps);
+    while (!deps.restic.calls.some((c) => c.startsWith('backup'))) await new Promise((r) => setTimeout(r, 5));
+
+    await cancelJob(deps, job.uid, 'stopped through the API');
+    const done = await settled(deps, job.uid);
+
+    expect(done).toMatchObject({ status: 'ERROR', error: 'Job cancelled: stopped through the API' });
+    expect([...deps.jobs.rows.values()].filter((j) => j.typeId.endsWith('.backup')).map((j) => [j.typeId, j.status, j.error])).toEqual([
+      ['services.simple-nixos-mailserver.backup', 'ERROR', 'Job cancelled: stopped through the API'],
+    ]);
+    expect(deps.restic.calls.filter((c) => c.startsWith('backup'))).toHaveLength(1);
   });
 
   it('refuses while a job works on an enabled service', async () => {
