@@ -1,7 +1,8 @@
 import { Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { backupConfiguration } from '../../core/backups/backup-configuration.js';
 import { lastSlice } from '../../core/backups/restore-all.js';
-import { allSnapshots, serviceSnapshots } from '../../core/backups/snapshots.js';
+import type { CachedSnapshot } from '../../core/backups/backup-ports.js';
+import { allSnapshots } from '../../core/backups/snapshots.js';
 import { BackupConfiguration } from '../../schema/backups/backup-configuration.type.js';
 import { Backup } from '../../schema/backups/backup.type.js';
 import { SnapshotInfo } from '../../schema/backups/snapshot-info.type.js';
@@ -39,12 +40,19 @@ export class BackupQueryResolver {
   }
 }
 
+// One read of the snapshot cache per request, however many services ask (allServices asks for each).
+const requestSnapshots = new WeakMap<GqlContext, Promise<CachedSnapshot[]>>();
+
 /** Service.backupSnapshots: the service's cached snapshots. */
 @Resolver(() => Service)
 export class ServiceBackupSnapshotsResolver {
   @FieldResolver(() => [SnapshotInfo], { nullable: true })
   async backupSnapshots(@Root() service: Service, @Ctx() ctx: GqlContext): Promise<SnapshotInfo[]> {
-    const snapshots = await coreQuery(() => serviceSnapshots(ctx.deps, service.id));
-    return snapshots.map((snapshot) => toSnapshotInfo(snapshot, service));
+    let all = requestSnapshots.get(ctx);
+    if (!all) {
+      all = coreQuery(() => allSnapshots(ctx.deps));
+      requestSnapshots.set(ctx, all);
+    }
+    return (await all).filter((snapshot) => snapshot.serviceId === service.id).map((snapshot) => toSnapshotInfo(snapshot, service));
   }
 }
