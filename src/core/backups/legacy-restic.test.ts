@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FakeRestic } from '../../../test/fakes/fake-restic.js';
 import { InMemoryBackupState } from '../../../test/fakes/in-memory-backup-state.js';
 import { jobPorts } from '../../../test/fakes/in-memory-jobs.js';
 import { createJob, updateJob } from '../jobs/jobs.js';
@@ -10,7 +11,7 @@ import { type LegacyResticState, legacyRefusal, legacyResticState, legacyResticS
 
 function statusDeps() {
   const ports = jobPorts();
-  return { ...ports, backupState: new InMemoryBackupState() };
+  return { ...ports, backupState: new InMemoryBackupState(), restic: new FakeRestic() };
 }
 type StatusDeps = ReturnType<typeof statusDeps>;
 
@@ -43,15 +44,27 @@ describe('legacyResticStatus', () => {
     expect(await legacyResticStatus(deps)).toEqual({ status: 'NO_KEY', progress: 0, error_message: null });
   });
 
-  it('is NOT_INITIALIZED when a provider is stored but the repository is not initialised, INITIALIZED once it is', async () => {
+  it('is NOT_INITIALIZED when a provider is stored but restic finds no repository, INITIALIZED once the flag is set', async () => {
     const deps = statusDeps();
     await deps.backupState.updateSettings({ provider: 'BACKBLAZE', locationName: 'bucket' });
 
     expect((await legacyResticStatus(deps)).status).toBe('NOT_INITIALIZED');
+    expect(deps.restic.calls).toEqual(['isInitialized BACKBLAZE:bucket']);
 
     await deps.backupState.updateSettings({ initialized: true });
 
     expect(await legacyResticStatus(deps)).toEqual({ status: 'INITIALIZED', progress: 0, error_message: null });
+    expect(deps.restic.calls).toHaveLength(1);
+  });
+
+  it('is INITIALIZED for a repository connected with its key (no flag yet) once restic confirms it, and stores the flag', async () => {
+    const deps = statusDeps();
+    await deps.backupState.updateSettings({ provider: 'FILE', locationName: '/backups' });
+    const key = await deps.backupState.encryptionKey(() => 'the-key');
+    deps.restic.addSnapshot({ provider: 'FILE', location: '/backups', login: '', providerKey: '', encryptionKey: key }, { serviceId: 'gitea', time: new Date(0), files: {} });
+
+    expect((await legacyResticStatus(deps)).status).toBe('INITIALIZED');
+    expect((await deps.backupState.readSettings()).initialized).toBe(true);
   });
 
   it('is BACKING_UP while a service backup job is created or running, with its progress as a fraction', async () => {

@@ -2,6 +2,7 @@ import { CoreError } from '../errors.js';
 import { listJobs } from '../jobs/jobs.js';
 import type { Job } from '../jobs/job-types.js';
 import type { Deps } from '../ports.js';
+import { type ConfigurationDeps, isRepositoryInitialized } from './backup-configuration.js';
 import type { CachedSnapshot } from './backup-ports.js';
 import { legacyResticActivity } from './legacy-restic-activity.js';
 import { allSnapshots } from './snapshots.js';
@@ -43,7 +44,7 @@ export interface LegacySnapshot {
   tags: string[];
 }
 
-type StatusDeps = Pick<Deps, 'backupState' | 'jobs' | 'clock'>;
+type StatusDeps = ConfigurationDeps & Pick<Deps, 'jobs' | 'clock'>;
 
 const isBackupJob = (job: Job) => /^services\..+\.backup$/.test(job.typeId) || job.typeId === 'backups.total_backup' || job.typeId === 'backups.autobackup';
 const isRestoreJob = (job: Job) => /^services\..+\.restore$/.test(job.typeId) || job.typeId === 'backups.total_restore';
@@ -58,10 +59,11 @@ export interface LegacyStateReading {
 
 /**
  * The legacy state, first match wins: INITIALIZING (a legacy initialisation runs in this process), NO_KEY
- * (no provider), BACKING_UP / RESTORING (an unfinished backup / restore job), NOT_INITIALIZED, ERROR (the
- * latest background reload, initialisation, backup or restore failed), else INITIALIZED. A failed legacy
- * initialisation or reload shows as ERROR over NO_KEY and NOT_INITIALIZED: it is what the legacy caller
- * waits to hear about; the checks still refuse as NO_KEY / NOT_INITIALIZED.
+ * (no provider), BACKING_UP / RESTORING (an unfinished backup / restore job), NOT_INITIALIZED (neither the
+ * stored flag nor restic says a repository is there), ERROR (the latest background reload, initialisation,
+ * backup or restore failed), else INITIALIZED. A failed legacy initialisation or reload shows as ERROR over
+ * NO_KEY and NOT_INITIALIZED: it is what the legacy caller waits to hear about; the checks still refuse as
+ * NO_KEY / NOT_INITIALIZED.
  */
 export async function legacyResticState(deps: StatusDeps): Promise<LegacyStateReading> {
   const activity = legacyResticActivity(deps);
@@ -71,12 +73,13 @@ export async function legacyResticState(deps: StatusDeps): Promise<LegacyStateRe
   const failures = [...outcomes, ...(activity.lastFailure ? [activity.lastFailure] : [])].filter((o) => o.failure !== null);
   const error_message = failures.sort(newestFirst)[0]?.failure ?? null;
   const backup = runningBackup(jobs);
-  const checked = ((): LegacyResticState => {
+  const checked = await (async (): Promise<LegacyResticState> => {
     if (activity.initializing) return 'INITIALIZING';
     if (settings.provider === 'NONE') return 'NO_KEY';
     if (backup) return 'BACKING_UP';
     if (jobs.some((job) => isRestoreJob(job) && isUnfinished(job))) return 'RESTORING';
-    if (!settings.initialized) return 'NOT_INITIALIZED';
+    // a repository connected with its key (localSecret) is confirmed by restic once, as the configuration query does
+    if (!settings.initialized && !(await isRepositoryInitialized(deps))) return 'NOT_INITIALIZED';
     return outcomes[0]?.failure ? 'ERROR' : 'INITIALIZED';
   })();
   const ownFailureLast = own?.failure != null && outcomes[0] === own;
