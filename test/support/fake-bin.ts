@@ -9,6 +9,8 @@ export interface FakeAnswer {
   stdout?: string;
   stderr?: string;
   exitCode?: number;
+  /** Waits this long before answering (a slow remote). */
+  delayMs?: number;
 }
 
 export interface FakeBin {
@@ -36,9 +38,13 @@ try { stdin = fs.readFileSync(0, 'utf8'); } catch {}
 fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ program: ${JSON.stringify(program)}, args, stdin }) + '\\n');
 const answers = ${JSON.stringify(answers)};
 const answer = answers.find((a) => !a.args || a.args.every((arg, i) => args[i] === arg)) || {};
-if (answer.stdout) process.stdout.write(answer.stdout);
-if (answer.stderr) process.stderr.write(answer.stderr);
-process.exitCode = answer.exitCode || 0;
+const respond = () => {
+  if (answer.stdout) process.stdout.write(answer.stdout);
+  if (answer.stderr) process.stderr.write(answer.stderr);
+  process.exitCode = answer.exitCode || 0;
+};
+if (answer.delayMs) setTimeout(respond, answer.delayMs);
+else respond();
 `;
     const file = join(dir, program);
     writeFileSync(file, script);
