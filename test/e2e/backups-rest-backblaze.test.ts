@@ -5,7 +5,7 @@ import { type TestServer, rest, startTestServer } from '../support/test-server.j
 import { eventually, userdata } from './services-helpers.js';
 
 // End-to-end over HTTP: PUT /services/restic/backblaze/config (rest.md §4.7) configures Backblaze backups in the
-// background, with a fake `restic` on PATH standing in for Backblaze: one bucket it refuses, one it accepts.
+// background, with a fake `restic` on PATH standing in for Backblaze: a bucket it refuses, one it accepts, a slow one.
 
 const KEY = 'app-key-never-in-argv';
 const base = (bucket: string) => ['-o', 'rclone.args=serve restic --stdio', '-r', `rclone::b2:${bucket}`, '--json'];
@@ -23,6 +23,9 @@ beforeAll(async () => {
       { args: [...base('good-bucket'), 'cat', 'config'], ...NO_REPOSITORY },
       { args: [...base('good-bucket'), 'init'], stdout: '{"message_type":"initialized","id":"5f2a","repository":"rclone::b2:good-bucket"}\n' },
       { args: [...base('good-bucket'), 'snapshots'], stdout: '[]\n' },
+      // a repository that exists already, behind a slow connection
+      { args: [...base('slow-bucket'), 'cat', 'config'], stdout: '{"version":2}\n', delayMs: 1500 },
+      { args: [...base('slow-bucket'), 'snapshots'], stdout: '[]\n' },
       { stderr: 'unexpected call\n', exitCode: 99 },
     ],
   });
@@ -70,8 +73,23 @@ describe('PUT /services/restic/backblaze/config', () => {
     expect(userdata(server).backblaze.bucket).toBe('good-bucket');
   });
 
+  it('refuses create and restore with the legacy texts while the keys are being applied, then connects to the existing repository', async () => {
+    expect((await config('slow-bucket')).status).toBe(200);
+
+    const create = await rest(server, 'PUT', '/services/restic/backup/create', { token: server.token });
+    const restore = await rest(server, 'PUT', '/services/restic/backup/restore', { token: server.token, json: { backupId: 'abcdef12' } });
+    const during = await status();
+    const after = await statusAfterInitializing();
+
+    expect(create).toMatchObject({ status: 400, body: { error: 'Backup is initializing' } });
+    expect(restore).toMatchObject({ status: 400, body: { error: 'Repository is initializing' } });
+    expect(during.status).toBe('INITIALIZING');
+    expect(after.status).toBe('INITIALIZED');
+    expect(subcommands('slow-bucket')).toEqual(['cat config', 'snapshots']);
+  });
+
   it('never put the Backblaze key in restic\u2019s argv', () => {
-    expect(bin.calls().length).toBeGreaterThanOrEqual(5);
+    expect(bin.calls().length).toBeGreaterThanOrEqual(7);
     expect(JSON.stringify(bin.calls())).not.toContain(KEY);
   });
 });

@@ -130,14 +130,25 @@ describe('the legacy restic paths on a MEMORY repository', () => {
     expect(await put('/services/restic/backup/restore', { backupId: 'ffffffff' })).toMatchObject({ status: 404, body: { error: 'Backup not found' } });
   });
 
-  it('restores a broken file from a snapshot, RESTORING until done; the bytes are the original ones', async () => {
+  it('refuses a restore with 409 "Backup is already running" while a backup runs', async () => {
+    expect((await put('/services/restic/backup/create')).status).toBe(200);
+
+    const answer = await put('/services/restic/backup/restore', { backupId: bitwardenSnapshot.short_id });
+
+    expect(answer).toMatchObject({ status: 409, body: { error: 'Backup is already running' } });
+    expect((await statusAfter('BACKING_UP')).status).toBe('INITIALIZED');
+  });
+
+  it('restores a broken file from a snapshot (a second restore meanwhile gets 409), RESTORING until done; the bytes are the original ones', async () => {
     writeHostFile(server, FILE, 'broken');
 
     const answer = await put('/services/restic/backup/restore', { backupId: bitwardenSnapshot.short_id });
+    const again = await put('/services/restic/backup/restore', { backupId: bitwardenSnapshot.id });
     const after = await statusAfter('RESTORING');
     const job = await jobOfTypeEnds(server, 'services.bitwarden.restore');
 
     expect(answer).toMatchObject({ status: 200, body: { status: 0, message: 'Backup restoration procedure started' } });
+    expect(again).toMatchObject({ status: 409, body: { error: 'Restore is already running' } });
     expect(job).toMatchObject({ status: 'FINISHED' });
     expect(after).toEqual({ status: 'INITIALIZED', progress: 0, error_message: null });
     expect(readFileSync(hostPath(server, FILE)).equals(ORIGINAL)).toBe(true);
