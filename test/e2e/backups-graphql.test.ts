@@ -134,16 +134,18 @@ describe('a MEMORY repository', () => {
     expect((await allSnapshots(server)).map((s) => s.service.id)).not.toContain('ocserv');
   });
 
-  it('refuses a backup of a service another job is working on (a move) with 400 and the running job', async () => {
+  it('refuses a backup of a service another job is working on (a move) with 400 and the running job, and starts no job', async () => {
     const move = await query(server, 'mutation { services { moveService(input: {serviceId: "nextcloud", location: "sda1"}) { success job { uid } } } }');
 
     const refused = await backupMutation(server, 'startBackup(serviceId: "nextcloud") { success code message job { uid } }');
     const moved = await jobEnds(server, move.services.moveService.job.uid);
+    const backups = (await query(server, '{ jobs { getJobs { typeId } } }')).jobs.getJobs.filter((j: any) => j.typeId === 'services.nextcloud.backup');
 
     expect(refused).toEqual({
       success: false, code: 400, message: 'Cannot start a backup of nextcloud, another operation is running: services.nextcloud.move', job: null,
     });
     expect(moved.status).toBe('FINISHED');
+    expect(backups).toEqual([]);
   });
 
   it('answers 404 for an unknown snapshot, to a restore and to a forget', async () => {
@@ -210,6 +212,23 @@ describe('total backup and the last slice', () => {
     expect(slice.at(-1).service.id).toBe('selfprivacy-api');
     expect(slice.map((s: any) => s.service.id).sort()).toEqual(['bitwarden', 'gitea', 'nextcloud', 'selfprivacy-api', 'simple-nixos-mailserver']);
     expect(slice.every((s: any) => s.reason === 'EXPLICIT' && AWARE_UTC.test(s.createdAt))).toBe(true);
+  });
+});
+
+describe('a restore while another job works on the service', () => {
+  it('is refused with 400 and the running job, and starts no job', async () => {
+    const [snapshot] = (await allSnapshots(server)).filter((s) => s.service.id === 'nextcloud');
+    const move = await query(server, 'mutation { services { moveService(input: {serviceId: "nextcloud", location: "sdb"}) { success job { uid } } } }');
+
+    const refused = await backupMutation(server, 'restoreBackup(snapshotId: $id) { success code message job { uid } }', { id: snapshot.id }, '($id: String!)');
+    const moved = await jobEnds(server, move.services.moveService.job.uid);
+    const restores = (await query(server, '{ jobs { getJobs { typeId } } }')).jobs.getJobs.filter((j: any) => j.typeId === 'services.nextcloud.restore');
+
+    expect(refused).toEqual({
+      success: false, code: 400, message: 'Cannot start a restore of nextcloud, another operation is running: services.nextcloud.move', job: null,
+    });
+    expect(moved.status).toBe('FINISHED');
+    expect(restores).toEqual([]);
   });
 });
 
