@@ -190,6 +190,19 @@ describe('legacyRestoreBackup', () => {
     expect(deps.restic.calls).toContainEqual(expect.stringMatching(new RegExp(`^restore ${made.id} ${deps.root}/tmp/`)));
   });
 
+  it('starts one restore for two concurrent calls; the other is refused with 409 "Restore is already running"', async () => {
+    const made = await withSnapshot();
+    const release = hold('restore');
+
+    const results = await Promise.allSettled([legacyRestoreBackup(deps, made.id), legacyRestoreBackup(deps, made.id)]);
+
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(await refusal(Promise.reject(rejected.reason))).toEqual({ status: 409, message: 'Restore is already running' });
+
+    release();
+  });
+
   it('refuses with 409 "Backup is already running" while a backup runs', async () => {
     const made = await withSnapshot();
     const release = hold('backup');
