@@ -1,7 +1,7 @@
 import { Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
 import { backupConfiguration } from '../../core/backups/backup-configuration.js';
-import { lastSlice } from '../../core/backups/restore-all.js';
 import type { CachedSnapshot } from '../../core/backups/backup-ports.js';
+import { lastSlice } from '../../core/backups/restore-all.js';
 import { allSnapshots } from '../../core/backups/snapshots.js';
 import { BackupConfiguration } from '../../schema/backups/backup-configuration.type.js';
 import { Backup } from '../../schema/backups/backup.type.js';
