@@ -24,7 +24,8 @@ export const LEGACY_RESTIC_MESSAGES = {
   restoreStarted: 'Backup restoration procedure started',
 } as const;
 
-export type LegacyResticState = 'NO_KEY' | 'INITIALIZING' | 'NOT_INITIALIZED' | 'INITIALIZED' | 'BACKING_UP' | 'RESTORING' | 'ERROR';
+export const LEGACY_RESTIC_STATES = ['NO_KEY', 'INITIALIZING', 'NOT_INITIALIZED', 'INITIALIZED', 'BACKING_UP', 'RESTORING', 'ERROR'] as const;
+export type LegacyResticState = (typeof LEGACY_RESTIC_STATES)[number];
 
 /** `GET /services/restic/backup/status`, field names as the legacy controller sent them. */
 export interface LegacyResticStatus {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { legacyConfigureBackblaze, legacyReloadSnapshots, legacyRestoreBackup, legacyStartBackup } from '../../core/backups/legacy-restic-actions.js';
-import { LEGACY_RESTIC_MESSAGES as LEGACY, legacyResticStatus, legacySnapshotList } from '../../core/backups/legacy-restic.js';
+import { LEGACY_RESTIC_MESSAGES as LEGACY, LEGACY_RESTIC_STATES, legacyResticStatus, legacySnapshotList } from '../../core/backups/legacy-restic.js';
 import { field } from '../legacy-fields.js';
 import { type LegacyRoute, legacyRoute, textResponse, UNAUTHORIZED } from '../legacy-route.js';
 
@@ -14,7 +14,6 @@ const snapshot = z.object({
   paths: z.array(z.string()),
   tags: z.array(z.string()).describe('The service id, then the reason (EXPLICIT, AUTO, PRE_RESTORE)'),
 });
-const states = ['NO_KEY', 'INITIALIZING', 'NOT_INITIALIZED', 'INITIALIZED', 'BACKING_UP', 'RESTORING', 'ERROR'] as const;
 
 // The legacy restic paths (rest.md §4.7). The legacy controller answered at once and worked in the background.
 export const resticRoutes: LegacyRoute<any>[] = [
@@ -51,7 +50,7 @@ export const resticRoutes: LegacyRoute<any>[] = [
     responses: {
       200: {
         description: 'The state, the running backup\u2019s progress (0 to 1) and the last failure\u2019s text',
-        body: z.object({ status: z.enum(states), progress: z.number(), error_message: z.string().nullable() }),
+        body: z.object({ status: z.enum(LEGACY_RESTIC_STATES), progress: z.number(), error_message: z.string().nullable() }),
       },
       401: UNAUTHORIZED,
     },
