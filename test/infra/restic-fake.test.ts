@@ -179,7 +179,7 @@ describe('ExecRestic against a fake restic', () => {
     await expect(restic.restore(FILE_REPO, 'bbbbbbbb', '/var/tmp/r')).resolves.toBeUndefined();
   });
 
-  it('backup: tags and paths in argv, progress from the JSON status lines, the snapshot id from the summary, a non-JSON line logged and skipped', async () => {
+  it('backup: tags and paths in argv, progress from the JSON status lines and the summary totals, the snapshot id from the summary, a non-JSON line logged and skipped', async () => {
     const { restic, calls, warnings } = fakeRestic(`
       for (const line of ${JSON.stringify(BACKUP_OUTPUT)}) { say('out', line + '\\n'); await sleep(5); }
       say('err', 'rclone: 2026/11/29 19:22:56 NOTICE: Config file not found - using defaults\\n');
@@ -198,6 +198,8 @@ describe('ExecRestic against a fake restic', () => {
       { percent: 1, bytesDone: 2874735, bytesTotal: 180000000, filesDone: 0, filesTotal: 6 },
       { percent: 34, bytesDone: 62899205, bytesTotal: 180000000, filesDone: 2, filesTotal: 6 },
       { percent: 99, bytesDone: 148502286, bytesTotal: 150001000, filesDone: 5, filesTotal: 6 },
+      // the summary's totals close it
+      { percent: 100, bytesDone: 150001000, bytesTotal: 150001000, filesDone: 6, filesTotal: 6 },
     ]);
     expect(warnings).toEqual(['skipped a restic backup line that is not JSON']);
   });

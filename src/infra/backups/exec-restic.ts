@@ -123,7 +123,10 @@ export class ExecRestic implements ResticPort {
           const message = parseBackupLine(line);
           if (message === null) this.logger.warn('skipped a restic backup line that is not JSON', { line: line.slice(0, 200) });
           else if (message.kind === 'status') options.onProgress?.(message.progress);
-          else if (message.kind === 'summary') snapshotId = message.snapshotId;
+          else if (message.kind === 'summary') {
+            snapshotId = message.snapshotId;
+            options.onProgress?.(message.progress);
+          }
           else if (message.kind === 'error') errors.push(message.message);
         }
       } catch (err) {

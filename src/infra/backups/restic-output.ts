@@ -5,7 +5,7 @@ import { reasonFromTags } from '../../core/backups/backup-types.js';
 
 export type BackupMessage =
   | { kind: 'status'; progress: BackupProgress }
-  | { kind: 'summary'; snapshotId: string }
+  | { kind: 'summary'; snapshotId: string; progress: BackupProgress }
   | { kind: 'error'; message: string }
   | { kind: 'other' };
 
@@ -33,8 +33,17 @@ export function parseBackupLine(line: string): BackupMessage | null {
           filesTotal: num(m.total_files),
         },
       };
-    case 'summary':
-      return typeof m.snapshot_id === 'string' && m.snapshot_id !== '' ? { kind: 'summary', snapshotId: m.snapshot_id.slice(0, 8) } : { kind: 'other' };
+    case 'summary': {
+      if (typeof m.snapshot_id !== 'string' || m.snapshot_id === '') return { kind: 'other' };
+      // The summary's totals are the last progress: small backups end before restic prints a complete status line.
+      const bytes = num(m.total_bytes_processed);
+      const files = num(m.total_files_processed);
+      return {
+        kind: 'summary',
+        snapshotId: m.snapshot_id.slice(0, 8),
+        progress: { percent: 100, bytesDone: bytes, bytesTotal: bytes, filesDone: files, filesTotal: files },
+      };
+    }
     case 'error': {
       const error = m.error as { message?: unknown } | undefined;
       const text = typeof error?.message === 'string' ? error.message : JSON.stringify(m.error ?? m);
