@@ -13,6 +13,7 @@ import { FileServiceDefinitions } from '../../src/infra/services/file-service-de
 import { SIMULATED_SERVICE_CATALOGUE } from '../../src/infra/services/simulated-service-catalogue.js';
 import { buildApiSchema } from '../../src/resolvers/build-schema.js';
 import { FixedClock, silentLogger } from '../fakes/fake-deps.js';
+import { InMemoryBackupState } from '../fakes/in-memory-backup-state.js';
 import { InMemoryDocumentStore } from '../fakes/in-memory-document-store.js';
 import { type FakeBin, fakeBin } from '../support/fake-bin.js';
 import { SERVICE_FIELDS } from '../e2e/services-helpers.js';
@@ -62,6 +63,8 @@ beforeAll(async () => {
     userData: new InMemoryDocumentStore(sampleUserData()),
     serviceDefinitions: new FileServiceDefinitions(modulesDir, join(root, 'flake.nix'), silentLogger),
     serviceMonitor: new ServiceMonitor({ host, clock, background, logger: silentLogger }),
+    // no repository yet: every service's backupSnapshots is []
+    backupState: new InMemoryBackupState(),
   } as unknown as Deps;
   schema = await buildApiSchema();
 });
