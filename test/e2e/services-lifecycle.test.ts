@@ -63,7 +63,7 @@ describe('stopService / startService / restartService', () => {
   it('reports a systemd refusal: starting a service whose units do not exist (not enabled)', async () => {
     const result = await mutate('startService', 'ocserv');
 
-    expect(result).toMatchObject({ success: false, code: 500, message: 'Failed to start ocserv.service (systemctl exit code 5)' });
+    expect(result).toMatchObject({ success: false, code: 500, message: 'Failed to start ocserv.service (systemctl exit code 5): Unit ocserv.service not found.' });
   });
 });
 

@@ -57,6 +57,10 @@ export class FakeHost implements Host {
   async restartUnit(unit: string) {
     return this.unitCommand('restart', unit);
   }
+  async commandUnit(verb: 'start' | 'stop' | 'restart', unit: string) {
+    const exitCode = this.unitCommand(verb, unit);
+    return { exitCode, output: exitCode === 0 ? '' : `Failed to ${verb} ${unit}: Unit ${unit} not found.\n` };
+  }
   async unitLog(unit: string, lines: number) {
     this.record(`unitLog ${unit} ${lines}`);
     return (this.unitLogs[unit] ?? []).slice(-lines);

@@ -27,6 +27,23 @@ describe('NixosHost against fake programs on PATH', () => {
     });
   });
 
+  it('unitStates rejects with systemctl\'s reason when systemd cannot be asked (not every unit read as stopped)', async () => {
+    const m = machine({ systemctl: [{ args: ['show'], stderr: 'Failed to connect to bus: Host is down\n', exitCode: 1 }] });
+
+    await expect(m.host.unitStates(['dovecot2.service', 'gitea.service'])).rejects.toThrow('systemctl exited with code 1: Failed to connect to bus: Host is down');
+  });
+
+  it('commandUnit returns systemctl\'s exit code and its reason for a refusal', async () => {
+    const m = machine({ systemctl: [{ args: ['stop', '--no-block', '--', 'forgejo.service'], stderr: 'Failed to stop forgejo.service: Unit forgejo.service is masked.\n', exitCode: 1 }, { args: ['start'] }] });
+
+    const refused = await m.host.commandUnit('stop', 'forgejo.service');
+    const started = await m.host.commandUnit('start', 'forgejo.service');
+
+    expect(refused).toEqual({ exitCode: 1, output: 'Failed to stop forgejo.service: Unit forgejo.service is masked.\n' });
+    expect(started).toEqual({ exitCode: 0, output: '' });
+    expect(m.argv()).toEqual([['systemctl', 'stop', '--no-block', '--', 'forgejo.service'], ['systemctl', 'start', '--no-block', '--', 'forgejo.service']]);
+  });
+
   it('unitStates of no units runs nothing', async () => {
     const m = machine({ systemctl: [{ stdout: SYSTEMCTL_SHOW }] });
     expect((await m.host.unitStates([])).size).toBe(0);

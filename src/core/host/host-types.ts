@@ -8,7 +8,11 @@ export interface UnitState {
   loaded: boolean;
   /** systemd ActiveState: active, reloading, inactive, failed, activating, deactivating. */
   activeState: string;
+  /** Set when systemd could not be asked (the state query failed): nothing is known of the unit. */
+  unknown?: true;
 }
+
+export type UnitVerb = 'start' | 'stop' | 'restart';
 
 /** One row of `lsblk -J -b -o NAME,PATH,FSAVAIL,FSSIZE,FSTYPE,FSUSED,MOUNTPOINTS,LABEL,UUID,SIZE,MODEL,SERIAL,TYPE`, children flattened. */
 export interface BlockDevice {
@@ -54,12 +58,14 @@ export interface Host {
   /** `uname -a`, trimmed. */
   kernelVersion(): Promise<string>;
 
-  /** The state of every listed unit in one query (never one process per unit). */
+  /** The state of every listed unit in one query (never one process per unit); rejects when systemd cannot be asked. */
   unitStates(units: readonly string[], signal?: AbortSignal): Promise<Map<string, UnitState>>;
   /** Asks systemd to start a unit without waiting for it to finish starting; returns systemctl's exit code. */
   startUnit(unit: string): Promise<number>;
   stopUnit(unit: string): Promise<number>;
   restartUnit(unit: string): Promise<number>;
+  /** Starts, stops or restarts a unit without waiting; systemctl's exit code and what it printed (its reason on failure). */
+  commandUnit(verb: UnitVerb, unit: string): Promise<CommandOutcome>;
   /** The last `lines` journal messages of a unit, oldest first. */
   unitLog(unit: string, lines: number): Promise<string[]>;
   /** New journal messages of a unit from now on, until `signal` aborts. */

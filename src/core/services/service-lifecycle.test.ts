@@ -88,12 +88,22 @@ describe('startService / stopService / restartService', () => {
     expect(deps.host.calls).toEqual([]);
   });
 
+  it('keeps systemctl\'s reason for a refusal in the message', async () => {
+    const deps = servicesDeps();
+    deps.host.commandUnit = async (verb, unit) => ({ exitCode: 1, output: `Failed to ${verb} ${unit}: Unit ${unit} is masked.\n` });
+
+    await expect(stopService(deps, 'gitea')).rejects.toMatchObject({
+      status: 500,
+      message: 'Failed to stop forgejo.service (systemctl exit code 1): Unit forgejo.service is masked.',
+    });
+  });
+
   it('reports a unit systemd does not know', async () => {
     const deps = servicesDeps();
 
     await expect(startService(deps, 'jitsi-meet')).rejects.toMatchObject({
       code: 'HOST_COMMAND_FAILED',
-      message: 'Failed to start jitsi-videobridge2.service (systemctl exit code 5)',
+      message: 'Failed to start jitsi-videobridge2.service (systemctl exit code 5): Unit jitsi-videobridge2.service not found.',
     });
   });
 });

@@ -1,4 +1,5 @@
 import { CoreError } from '../errors.js';
+import type { UnitVerb } from '../host/host-types.js';
 import type { Deps } from '../ports.js';
 import { rootVolume } from '../storage/volumes.js';
 import { isServiceInstalled, moduleSettingsDraft } from './service-fields.js';
@@ -46,7 +47,13 @@ export async function disableService(deps: LifecycleDeps, id: string): Promise<S
   return service;
 }
 
-type UnitVerb = 'start' | 'stop' | 'restart';
+const KEPT_REASON = 500;
+
+/** What systemctl said, without the `Failed to <verb> <unit>: ` it starts with (the message says that already). */
+function systemctlReason(verb: UnitVerb, unit: string, output: string): string {
+  const text = output.trim().replace(`Failed to ${verb} ${unit}: `, '');
+  return text.length > KEPT_REASON ? `${text.slice(0, KEPT_REASON)}...` : text;
+}
 
 async function commandUnits(deps: LifecycleDeps, id: string, verb: UnitVerb): Promise<ServiceDefinition> {
   const service = await findOrFail(deps, id);
@@ -57,8 +64,10 @@ async function commandUnits(deps: LifecycleDeps, id: string, verb: UnitVerb): Pr
   }
   try {
     for (const unit of service.units) {
-      const exitCode = await (verb === 'start' ? deps.host.startUnit(unit) : verb === 'stop' ? deps.host.stopUnit(unit) : deps.host.restartUnit(unit));
-      if (exitCode !== 0) throw new CoreError('HOST_COMMAND_FAILED', `Failed to ${verb} ${unit} (systemctl exit code ${exitCode})`);
+      const { exitCode, output } = await deps.host.commandUnit(verb, unit);
+      if (exitCode !== 0) {
+        throw new CoreError('HOST_COMMAND_FAILED', SERVICE_MESSAGES.unitCommandFailed(verb, unit, exitCode, systemctlReason(verb, unit, output)));
+      }
     }
   } finally {
     deps.serviceMonitor.forgetUnitStates();

@@ -18,6 +18,8 @@ export const SERVICE_MESSAGES = {
   notInstalled: (id: string) =>
     `ServiceNotInstalledError: The system configuration does not include the module sp-module-${id}; it cannot be enabled.`,
   stopAlwaysActive: 'tried to stop an always active service',
+  unitCommandFailed: (verb: string, unit: string, exitCode: number, reason: string) =>
+    `Failed to ${verb} ${unit} (systemctl exit code ${exitCode})${reason === '' ? '' : `: ${reason}`}`,
 } as const;
 
 export const MOVE_MESSAGES = {

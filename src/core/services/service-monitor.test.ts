@@ -29,6 +29,22 @@ describe('ServiceMonitor.unitStates', () => {
     expect(host.calls).toEqual(['unitStates a.service b.service', 'unitStates a.service']);
   });
 
+  it('reads every unit as unknown when systemd cannot be asked, and asks again after the second', async () => {
+    const { host, clock, monitor } = setup();
+    host.failing.add('unitStates');
+
+    const failed = await monitor.unitStates(['a.service', 'b.service']);
+    host.failing.delete('unitStates');
+    clock.advance(1100);
+    const answered = await monitor.unitStates(['a.service']);
+
+    expect(Object.fromEntries(failed)).toEqual({
+      'a.service': { unit: 'a.service', loaded: false, activeState: 'unknown', unknown: true },
+      'b.service': { unit: 'b.service', loaded: false, activeState: 'unknown', unknown: true },
+    });
+    expect(answered.get('a.service')).toEqual({ unit: 'a.service', loaded: true, activeState: 'active' });
+  });
+
   it('shares one query between simultaneous questions', async () => {
     const { host, monitor } = setup();
 

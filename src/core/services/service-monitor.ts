@@ -1,5 +1,6 @@
 import type { UnitState } from '../host/host-types.js';
 import type { Deps, ServiceFacts } from '../ports.js';
+import { unknownUnitState } from './service-status.js';
 
 const UNIT_STATES_TTL_MS = 1000;
 // systemd answers a state query in milliseconds: one still running after this is presumed hung (the
@@ -27,6 +28,7 @@ export class ServiceMonitor implements ServiceFacts {
   /**
    * States of `units` from one `host.unitStates` call, or from the last one when it is under a second old
    * and covers them; a call in flight is joined unless it has run for longer than a healthy one ever does.
+   * When systemd cannot be asked, every unit's state is unknown (OFF, §9.2) rather than an error.
    */
   async unitStates(units: readonly string[]): Promise<Map<string, UnitState>> {
     const now = this.deps.clock.now().getTime();
@@ -34,7 +36,10 @@ export class ServiceMonitor implements ServiceFacts {
     if (cached && now - cached.at < UNIT_STATES_TTL_MS && units.every((u) => cached.states.has(u))) return cached.states;
     const inFlight = this.unitsInFlight;
     if (inFlight && now - inFlight.at < UNIT_STATES_JOIN_MS && units.every((u) => inFlight.units.has(u))) return inFlight.promise;
-    const promise = this.deps.host.unitStates(units);
+    const promise = this.deps.host.unitStates(units).catch((err: unknown) => {
+      this.deps.logger.warn('systemd unit states could not be read', { error: String(err) });
+      return new Map(units.map((unit) => [unit, unknownUnitState(unit)]));
+    });
     const entry = { at: now, units: new Set(units), promise };
     this.unitsInFlight = entry;
     try {

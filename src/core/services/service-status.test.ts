@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { UnitState } from '../host/host-types.js';
 import { MAIL_SERVER, MONITORING, SELFPRIVACY_API } from './builtin-services.js';
-import { legacyStatusCode, serviceStatus, unitStatus, worstStatus } from './service-status.js';
+import { legacyStatusCode, serviceStatus, unitStatus, unknownUnitState, worstStatus } from './service-status.js';
 
 const states = (entries: Record<string, string | null>) =>
   new Map<string, UnitState>(
@@ -24,6 +24,11 @@ describe('unitStatus', () => {
 
   it('reads a unit missing from the answer as OFF', () => {
     expect(unitStatus(undefined)).toBe('OFF');
+  });
+
+  it('reads a unit systemd could not be asked about as OFF', () => {
+    expect(unitStatus(unknownUnitState('x.service'))).toBe('OFF');
+    expect(serviceStatus(MAIL_SERVER, new Map([['dovecot.service', unknownUnitState('dovecot.service')], ['postfix.service', unknownUnitState('postfix.service')]]))).toBe('OFF');
   });
 });
 
@@ -57,5 +62,11 @@ describe('legacyStatusCode', () => {
     const s = states({ a: 'active', r: 'reloading', i: 'inactive', f: 'failed', s: 'activating', gone: null });
 
     expect([['a'], ['r'], ['i'], ['f'], ['s'], ['gone'], ['a', 'i'], ['a', 'gone']].map((u) => legacyStatusCode(u, s))).toEqual([0, 0, 3, 3, 3, 4, 3, 4]);
+  });
+
+  it('answers 1, as `systemctl status` exits when it cannot connect to the bus, for units systemd could not be asked about', () => {
+    const s = new Map([['x.service', unknownUnitState('x.service')], ['y.service', unknownUnitState('y.service')]]);
+
+    expect([legacyStatusCode(['x.service'], s), legacyStatusCode(['x.service', 'y.service'], s)]).toEqual([1, 1]);
   });
 });

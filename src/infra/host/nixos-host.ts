@@ -1,7 +1,7 @@
 import { mkdir, readFile, readdir, stat, statfs } from 'node:fs/promises';
 import { networkInterfaces } from 'node:os';
 import { dirname, join, posix } from 'node:path';
-import type { BlockDevice, CommandOutcome, Host, NetworkAddresses, PathInfo, UnitState } from '../../core/host/host-types.js';
+import type { BlockDevice, CommandOutcome, Host, NetworkAddresses, PathInfo, UnitState, UnitVerb } from '../../core/host/host-types.js';
 import type { CommandRunner, RunResult } from './command-runner.js';
 import { parseLsblk, parseSystemctlShow } from './host-output-parsers.js';
 
@@ -43,20 +43,27 @@ export class NixosHost implements Host {
 
   async unitStates(units: readonly string[], signal?: AbortSignal): Promise<Map<string, UnitState>> {
     if (units.length === 0) return new Map();
-    const result = await this.runner.run('systemctl', ['show', '--property=Id,LoadState,ActiveState', '--', ...units], { signal });
+    // `systemctl show` exits 0 for units it does not know (LoadState=not-found): any other exit means systemd
+    // was not asked (no bus, no permission), and reading its empty output would report every unit as stopped.
+    const result = await this.runner.check('systemctl', ['show', '--property=Id,LoadState,ActiveState', '--', ...units], { signal });
     return parseSystemctlShow(units, result.stdout);
   }
 
   async startUnit(unit: string): Promise<number> {
-    return (await this.runner.run('systemctl', ['start', '--no-block', '--', unit])).exitCode;
+    return (await this.commandUnit('start', unit)).exitCode;
   }
 
   async stopUnit(unit: string): Promise<number> {
-    return (await this.runner.run('systemctl', ['stop', '--no-block', '--', unit])).exitCode;
+    return (await this.commandUnit('stop', unit)).exitCode;
   }
 
   async restartUnit(unit: string): Promise<number> {
-    return (await this.runner.run('systemctl', ['restart', '--no-block', '--', unit])).exitCode;
+    return (await this.commandUnit('restart', unit)).exitCode;
+  }
+
+  async commandUnit(verb: UnitVerb, unit: string): Promise<CommandOutcome> {
+    const result = await this.runner.run('systemctl', [verb, '--no-block', '--', unit], { mergeOutput: true });
+    return { exitCode: result.exitCode, output: result.stdout };
   }
 
   async unitLog(unit: string, lines: number): Promise<string[]> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { BlockDevice, CommandOutcome, Host, NetworkAddresses, PathInfo, UnitState } from '../../core/host/host-types.js';
+import type { BlockDevice, CommandOutcome, Host, NetworkAddresses, PathInfo, UnitState, UnitVerb } from '../../core/host/host-types.js';
 import type { Clock, Logger } from '../../core/ports.js';
 import { abortable } from '../../core/host/abortable.js';
 import { JsonFileStore } from '../files/json-file-store.js';
@@ -126,6 +126,12 @@ export class SimulatedHost implements Host {
     if (current === undefined) return NOT_FOUND_EXIT;
     if (STOPPED.has(current) || current === 'deactivating') return 0; // systemd leaves an inactive unit inactive
     return this.transition(unit, ['deactivating', `Stopping ${unit}...`], 500, ['inactive', `Stopped ${unit}.`]);
+  }
+
+  async commandUnit(verb: UnitVerb, unit: string): Promise<CommandOutcome> {
+    const exitCode = await (verb === 'start' ? this.startUnit(unit) : verb === 'stop' ? this.stopUnit(unit) : this.restartUnit(unit));
+    // systemctl's own words for the one failure this host has
+    return { exitCode, output: exitCode === 0 ? '' : `Failed to ${verb} ${unit}: Unit ${unit} not found.\n` };
   }
 
   async restartUnit(unit: string): Promise<number> {
