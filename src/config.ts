@@ -30,6 +30,10 @@ export interface Config {
   publicUrl?: string;
   /** Prometheus' HTTP API for the monitoring charts; unset: localhost:9001 on NixOS, generated series in the simulation. */
   prometheusUrl?: string;
+  /** Kanidm's base URL; unset: `https://auth.<domain>` on NixOS, the embedded user store in the simulation. */
+  kanidmUrl?: string;
+  /** A file holding a Kanidm admin token, tried before regenerating one. */
+  kanidmAdminTokenFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -58,6 +62,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nixosConfigDir: env.SP_NIXOS_CONFIG_DIR ? resolve(env.SP_NIXOS_CONFIG_DIR) : '/etc/nixos',
     publicUrl: httpUrl('SP_PUBLIC_URL', env.SP_PUBLIC_URL),
     prometheusUrl: httpUrl('SP_PROMETHEUS_URL', env.SP_PROMETHEUS_URL),
+    kanidmUrl: httpUrl('SP_KANIDM_URL', env.SP_KANIDM_URL),
+    kanidmAdminTokenFile: env.KANIDM_ADMIN_TOKEN_FILE ? resolve(env.KANIDM_ADMIN_TOKEN_FILE) : undefined,
   };
 }
 

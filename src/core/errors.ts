@@ -37,6 +37,7 @@ const STATUS = {
   KEY_NOT_FOUND: 404,
   EMAIL_PASSWORD_NOT_FOUND: 404,
   RESET_LINK_INVALID: 404,
+  IDENTITY_SERVICE_FAILED: 500, // Kanidm down, refusing our token, or answering what we cannot read
   // storage
   VOLUME_NOT_FOUND: 404,
   VOLUME_ALREADY_MOUNTED: 409,

@@ -187,3 +187,9 @@ export const backupLastBackedUp = pgTable('backup_last_backed_up', {
   snapshotId: text('snapshot_id').notNull(),
   backedUpAt: at('backed_up_at').notNull(),
 });
+
+// The Kanidm admin token last known to work (the reference cached it in Redis, spec §13.1); one row, id 1.
+export const kanidmAdminToken = pgTable('kanidm_admin_token', {
+  id: smallint('id').primaryKey(),
+  token: text('token').notNull(),
+});
