@@ -43,8 +43,7 @@ import { allFolders, loadServiceDefinitions } from './core/services/service-regi
 import { plannedServiceUnits } from './core/services/service-units-plan.js';
 import { FileServiceDefinitions } from './infra/services/file-service-definitions.js';
 import { SimulatedServiceCatalogue } from './infra/services/simulated-service-catalogue.js';
-import { DrizzleIdentityRepository } from './infra/users/drizzle-identity.repository.js';
-import { LocalUserStore } from './infra/users/local-user.store.js';
+import { openUserStore } from './infra/users/kanidm-or-local-user-store.js';
 import { WorkerPasswordHasher } from './infra/users/worker-password-hasher.js';
 
 const HEARTBEAT_MS = 10_000;
@@ -101,7 +100,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     userData: machine.userData,
     secrets: machine.secrets,
     host: machine.host,
-    users: new LocalUserStore(new DrizzleIdentityRepository(database.db), machine.userData, clock, { publicUrl: config.publicUrl }, passwordHasher),
+    users: openUserStore(config, { db: database.db, userData: machine.userData, clock, hasher: passwordHasher, runner: resticRunner }),
     emailPasswords: new DrizzleEmailPasswordRepository(database.db),
     passwordHasher,
     settings: { hostKind: config.hostKind, publicUrl: config.publicUrl, modulesDir: config.modulesDir },
