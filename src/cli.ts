@@ -1,17 +1,14 @@
-import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { askHolder } from './cli/control-client.js';
+import { UsageError, findCommand } from './cli/commands.js';
+import { type CommandAnswer, runCommand, usageFailure } from './cli/run-command.js';
 import { openRuntime } from './compose.js';
-import { loadConfig } from './config.js';
-import { createDeviceToken } from './core/auth/device-tokens.js';
+import { type Config, loadConfig } from './config.js';
 import type { Logger } from './core/ports.js';
-import { naiveLocalIso } from './core/time/iso-format.js';
+import { CONTROL_SOCKET, DataDirInUseError } from './infra/db/data-dir-lock.js';
 import { makeOwnerOnly, restrictNewFilesToOwner } from './infra/files/owner-only.js';
 
 restrictNewFilesToOwner(); // first of all: loading the modules above writes nothing
-
-const USAGE = `Usage:
-  npm run --silent cli -- tokens create --name NAME   print a new device token (only the token)
-  npm run --silent cli -- tokens list                 list paired devices
-Uses the same DATA_DIR / DATABASE_URL as the server.`;
 
 // Logs go to stderr so that stdout carries only the command's answer.
 const stderrLogger: Logger = {
@@ -21,32 +18,51 @@ const stderrLogger: Logger = {
 };
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { name: { type: 'string' } } });
-  const [area, command] = positionals;
-  if (area !== 'tokens' || (command !== 'create' && command !== 'list')) {
-    console.error(USAGE);
-    return 2;
-  }
-  if (command === 'create' && !values.name) {
-    console.error('tokens create needs --name NAME');
-    return 2;
+  const found = findCommand(argv);
+  if (!found) return print(usageFailure(argv.length === 0 ? 'no command given' : `unknown command: ${argv.join(' ')}`));
+  const { command, args } = found;
+  try {
+    command.parse(args); // wrong arguments are told at once, wherever the command would run
+  } catch (err) {
+    if (err instanceof UsageError) return print(usageFailure(err.message));
+    throw err;
   }
   const config = loadConfig();
-  const runtime = await openRuntime(config, stderrLogger, { maintenance: false });
+  const request = { command: command.name, args };
+  return print((await askServer(config, request)) ?? (await runHere(config, request)));
+}
+
+/**
+ * PostgreSQL (DATABASE_URL) takes many processes: the CLI opens it itself. The embedded database belongs to the
+ * process listening on DATA_DIR/api.sock: a server there runs the command; nobody there, the CLI takes DATA_DIR.
+ */
+function askServer(config: Config, request: { command: string; args: string[] }): Promise<CommandAnswer | undefined> {
+  if (config.databaseUrl) return Promise.resolve(undefined);
+  return askHolder(join(config.dataDir, CONTROL_SOCKET), request);
+}
+
+async function runHere(config: Config, request: { command: string; args: string[] }): Promise<CommandAnswer> {
+  let runtime;
+  try {
+    runtime = await openRuntime(config, stderrLogger, { maintenance: false });
+  } catch (err) {
+    // A server that started since we asked holds DATA_DIR now: ask it once more.
+    const answer = err instanceof DataDirInUseError ? await askServer(config, request) : undefined;
+    if (answer) return answer;
+    throw err;
+  }
   await makeOwnerOnly(config.dataDir); // what an older version, or the database's initialisation, left open
   try {
-    if (command === 'create') {
-      const { token } = await createDeviceToken(runtime.deps, values.name!);
-      process.stdout.write(`${token}\n`);
-    } else {
-      for (const device of await runtime.deps.tokens.list()) {
-        process.stdout.write(`${device.name}\t${naiveLocalIso(device.createdAt)}\n`);
-      }
-    }
-    return 0;
+    return await runCommand(runtime.deps, request.command, request.args);
   } finally {
     await runtime.close();
   }
+}
+
+function print(answer: CommandAnswer): number {
+  process.stdout.write(answer.stdout);
+  process.stderr.write(answer.stderr);
+  return answer.exitCode;
 }
 
 main(process.argv.slice(2)).then(

@@ -5,7 +5,7 @@ import { relayJobCancellations, shutdownCancellation } from './core/jobs/job-can
 import { failInterruptedJobs } from './core/jobs/jobs.js';
 import { startAutobackupScheduler } from './core/backups/autobackup-scheduler.js';
 import type { Deps, Logger, MetricsSource, PubSub } from './core/ports.js';
-import { lockDataDir } from './infra/db/data-dir-lock.js';
+import { type DataDirLock, lockDataDir } from './infra/db/data-dir-lock.js';
 import { type Database, openPglite, openPostgres } from './infra/db/database.js';
 import { DrizzleAuthKeyRepository } from './infra/db/drizzle-auth-key.repository.js';
 import { DrizzleBackupStateRepository } from './infra/db/drizzle-backup-state.repository.js';
@@ -54,6 +54,8 @@ const ABORT_GRACE_MS = 2_000; // for aborted jobs to stop; unfinished ones are s
 export interface Runtime {
   deps: Deps;
   database: Database;
+  /** DATA_DIR/api.sock when this process holds DATA_DIR (the embedded database): a server serves the CLI there. */
+  controlSocket?: Pick<DataDirLock, 'serve'>;
   close(): Promise<void>;
 }
 
@@ -129,6 +131,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   return {
     deps,
     database,
+    controlSocket: lock,
     async close() {
       if (timer) clearInterval(timer);
       await autobackups?.stop(); // no new automatic backup; one under way drains or is cancelled below

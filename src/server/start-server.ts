@@ -9,6 +9,7 @@ import { makeOwnerOnly } from '../infra/files/owner-only.js';
 import { createPino, toLogger } from '../infra/runtime/pino-logger.js';
 import { buildApiSchema } from '../resolvers/build-schema.js';
 import { createApp } from './create-app.js';
+import { serveControlRequests } from './control-requests.js';
 import { attachGraphqlWebSocket } from './graphql-ws.js';
 
 export interface RunningServer {
@@ -43,6 +44,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  const control = serveControlRequests(deps);
+  runtime.controlSocket?.serve(control.handle);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info('API listening', { url, host: config.hostKind, database: runtime.database.description });
@@ -53,6 +56,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     /** Refuses new connections, closes WebSockets (1001), lets in-flight requests finish, then settles jobs and the database. */
     async close() {
       server.close(); // stop listening at once; the drain in stop() waits for the connections still open
+      await control.stop(); // CLI commands under way finish while the database is open
       await sockets.close();
       await stop();
       await runtime.close();

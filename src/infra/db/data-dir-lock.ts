@@ -1,14 +1,14 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { chmod, lstat, readdir, rename, unlink } from 'node:fs/promises';
-import { type Server, connect, createServer } from 'node:net';
+import { type Server, type Socket, connect, createServer } from 'node:net';
 import { join } from 'node:path';
 
 export class DataDirInUseError extends Error {
   override name = 'DataDirInUseError';
 }
 
-/** The socket the process holding DATA_DIR listens on; later also a way in for the CLI. */
+/** The socket the process holding DATA_DIR listens on; a server also answers the CLI's requests there. */
 export const CONTROL_SOCKET = 'api.sock';
 
 const CANDIDATE = /^api\.sock\.[0-9a-f]{8}$/;
@@ -19,6 +19,8 @@ const MAX_UNIX_PATH = 107; // sun_path is 108 bytes with the terminating NUL
 export interface DataDirLock {
   /** Where the holder listens. */
   path: string;
+  /** Hands the connections to `handler` from now on (until then each is closed at once). */
+  serve(handler: (socket: Socket) => void): void;
   release(): Promise<void>;
 }
 
@@ -40,7 +42,7 @@ export async function lockDataDir(dataDir: string): Promise<DataDirLock> {
     const others = await liveSockets(dataDir, mine.name);
     if (others.length === 0) {
       await rename(mine.path, path);
-      return { path, release: () => release(mine.server, path, mine.ino) };
+      return { path, serve: (handler) => serve(mine.server, handler), release: () => release(mine.server, path, mine.ino) };
     }
     await withdraw(mine);
     if (others.includes(CONTROL_SOCKET)) break;
@@ -112,6 +114,11 @@ function listen(path: string): Promise<Server> {
       resolve(server);
     });
   });
+}
+
+function serve(server: Server, handler: (socket: Socket) => void): void {
+  server.removeAllListeners('connection'); // the listener that only proved the holder alive
+  server.on('connection', handler);
 }
 
 function closeServer(server: Server): Promise<void> {
