@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the host programs the test suites drive for real (Debian packages): restic, and rclone, through
-# which restic opens the repositories. Needs root. Installs only what is missing; everything goes to stderr.
+# which restic opens the repositories; redis-server, which the import-reference suites start with the
+# reference's keys. Needs root. Installs only what is missing; everything goes to stderr.
 set -euo pipefail
 exec 1>&2
 
 missing=()
-for tool in restic rclone; do
+for tool in restic rclone redis-server; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 if [ "${#missing[@]}" -gt 0 ]; then
@@ -14,3 +15,4 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 restic version
 rclone version | head -n 1
+redis-server --version
