@@ -61,7 +61,7 @@ export class KanidmUserStore implements UserStore {
     await this.kanidm.request('PATCH', person(username), { body: { attrs: { mail: [`${username}@${domain}`], displayname: [displayName] } } });
   }
 
-  async setPassword(): Promise<void> {
+  async setPassword(_username: string, _password: string): Promise<void> {
     // Kanidm passwords are set only on Kanidm's own page (a reset link); the core keeps the given password as an e-mail password.
   }
 
@@ -93,11 +93,11 @@ export class KanidmUserStore implements UserStore {
     return `${(await this.kanidm.baseUrl()).replace(/\/+$/, '')}/ui/reset?token=${encodeURIComponent(token)}`;
   }
 
-  async checkPasswordResetLink(): Promise<string | undefined> {
+  async checkPasswordResetLink(_token: string): Promise<string | undefined> {
     return undefined; // links point at Kanidm's page, never at this API's
   }
 
-  async resetPasswordWithLink(): Promise<string> {
+  async resetPasswordWithLink(_token: string, _password: string): Promise<string> {
     throw new CoreError('RESET_LINK_INVALID', RESET_MESSAGES.linkInvalid);
   }
 
