@@ -24,7 +24,7 @@ type StatusDeps = Pick<Deps, 'userData' | 'host' | 'serviceDefinitions' | 'servi
 
 /**
  * `GET /services/status`: per key the `systemctl status` exit code of its units (0 running, 3 not
- * running, 4 no such unit), from one batched unit query.
+ * running, 4 no such unit, 1 when systemd could not be asked), from one batched unit query.
  */
 export async function legacyServiceStatus(deps: StatusDeps): Promise<Record<string, number>> {
   const snapshot = new ServicesSnapshot(deps);

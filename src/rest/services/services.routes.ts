@@ -3,7 +3,7 @@ import { LEGACY_TOGGLE_IDS, legacyDkimRecord, legacyServiceStatus, legacyToggleS
 import { type LegacyRoute, legacyRoute, UNAUTHORIZED } from '../legacy-route.js';
 
 const tag = 'services';
-const statusCode = z.number().int().describe('systemctl status exit code: 0 running, 3 not running, 4 no such unit');
+const statusCode = z.number().int().describe('systemctl status exit code: 0 running, 3 not running, 4 no such unit, 1 systemd could not be asked');
 
 const statusRoute = legacyRoute({
   method: 'get',
