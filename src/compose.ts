@@ -43,6 +43,7 @@ import { allFolders, loadServiceDefinitions } from './core/services/service-regi
 import { plannedServiceUnits } from './core/services/service-units-plan.js';
 import { FileServiceDefinitions } from './infra/services/file-service-definitions.js';
 import { SimulatedServiceCatalogue } from './infra/services/simulated-service-catalogue.js';
+import { Argon2EmailPasswordHasher } from './infra/users/email-password-hasher.js';
 import { openUserStore } from './infra/users/kanidm-or-local-user-store.js';
 import { WorkerPasswordHasher } from './infra/users/worker-password-hasher.js';
 
@@ -105,6 +106,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     users: openUserStore(config, { db: database.db, userData: machine.userData, clock, hasher: passwordHasher, runner: resticRunner }),
     emailPasswords: new DrizzleEmailPasswordRepository(database.db),
     passwordHasher,
+    emailPasswordHasher: new Argon2EmailPasswordHasher(passwordHasher),
     settings: { hostKind: config.hostKind, publicUrl: config.publicUrl, modulesDir: config.modulesDir },
     serviceDefinitions:
       config.hostKind === 'simulated'

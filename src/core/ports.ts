@@ -217,6 +217,13 @@ export interface PasswordHasher {
   hash(password: string): Promise<string>;
 }
 
+/** E-mail passwords: new ones argon2id over the NFKC form (as the reference), older SHA-512 crypt ones still verify. */
+export interface EmailPasswordHasher {
+  hash(password: string): Promise<string>;
+  /** False for a wrong password and for a hash it cannot read. */
+  verify(password: string, passwordHash: string): Promise<boolean>;
+}
+
 /** E-mail (mailbox) passwords of users; only hashes are stored. */
 export interface EmailPasswordRepository {
   /** The user's entries that have not expired at `now`, oldest first. */
@@ -262,7 +269,9 @@ export interface Deps {
   /** Persons, groups and memberships. */
   users: UserStore;
   emailPasswords: EmailPasswordRepository;
+  /** The unix accounts' SHA-512 crypt hashes. */
   passwordHasher: PasswordHasher;
+  emailPasswordHasher: EmailPasswordHasher;
   /** Facts from the configuration that use cases need. */
   settings: RuntimeSettings;
   /** Templated service definitions. */

@@ -5,12 +5,13 @@ import { DrizzleEmailPasswordRepository } from '../../src/infra/db/drizzle-email
 import { sampleUserData } from '../../src/infra/host/sample-userdata.js';
 import { MemoryAttemptLimiter } from '../../src/infra/runtime/attempt-limiter.js';
 import { DrizzleIdentityRepository } from '../../src/infra/users/drizzle-identity.repository.js';
+import { Argon2EmailPasswordHasher } from '../../src/infra/users/email-password-hasher.js';
 import { LocalUserStore } from '../../src/infra/users/local-user.store.js';
 import { WorkerPasswordHasher } from '../../src/infra/users/worker-password-hasher.js';
 import { FixedClock } from '../fakes/fake-deps.js';
 import { InMemoryDocumentStore } from '../fakes/in-memory-document-store.js';
 
-export type UserDeps = Pick<Deps, 'users' | 'userData' | 'emailPasswords' | 'clock' | 'passwordHasher' | 'attempts'>;
+export type UserDeps = Pick<Deps, 'users' | 'userData' | 'emailPasswords' | 'clock' | 'passwordHasher' | 'emailPasswordHasher' | 'attempts'>;
 
 export interface UserFixture {
   deps: UserDeps;
@@ -36,6 +37,7 @@ export function userFixture(
     emailPasswords: new DrizzleEmailPasswordRepository(database.db),
     clock,
     passwordHasher,
+    emailPasswordHasher: new Argon2EmailPasswordHasher(passwordHasher),
     attempts: new MemoryAttemptLimiter(1000, 60),
   };
   return { deps, userData, clock, identity, store };

@@ -12,9 +12,9 @@ export function listEmailPasswords(deps: Pick<Deps, 'emailPasswords' | 'clock'>,
   return deps.emailPasswords.list(username, deps.clock.now());
 }
 
-/** Stores `password` (SHA-512 crypt) as a new "Legacy password" entry with a random id. */
+/** Stores `password` (argon2id, as the reference) as a new "Legacy password" entry with a random id. */
 export async function addLegacyEmailPassword(
-  deps: Pick<Deps, 'emailPasswords' | 'clock' | 'passwordHasher'>,
+  deps: Pick<Deps, 'emailPasswords' | 'clock' | 'emailPasswordHasher'>,
   username: string,
   password: string,
 ): Promise<void> {
@@ -22,7 +22,7 @@ export async function addLegacyEmailPassword(
     uuid: randomUUID(),
     username,
     displayName: LEGACY_PASSWORD_NAME,
-    passwordHash: await deps.passwordHasher.hash(password),
+    passwordHash: await deps.emailPasswordHasher.hash(password),
     createdAt: deps.clock.now(),
     expiresAt: null,
     lastUsed: null,
@@ -31,7 +31,7 @@ export async function addLegacyEmailPassword(
 
 /** updateUser's rule: drop the fixed-id entry, then add a new one (so repeated updates accumulate entries). */
 export async function replaceLegacyEmailPassword(
-  deps: Pick<Deps, 'emailPasswords' | 'clock' | 'passwordHasher'>,
+  deps: Pick<Deps, 'emailPasswords' | 'clock' | 'emailPasswordHasher'>,
   username: string,
   password: string,
 ): Promise<void> {

@@ -7,7 +7,7 @@ import { USER_MESSAGES } from './user-messages.js';
 import type { UserAccount, UserView } from './user-types.js';
 import { validateDisplayName, validatePassword, validateUsername } from './user-validation.js';
 
-type UserDeps = Pick<Deps, 'users' | 'userData' | 'emailPasswords' | 'clock' | 'passwordHasher'>;
+type UserDeps = Pick<Deps, 'users' | 'userData' | 'emailPasswords' | 'clock' | 'emailPasswordHasher'>;
 
 export interface UserChange {
   username: string;
