@@ -192,6 +192,21 @@ describe('moveService', () => {
     expect(deps.host.units['postfix.service']).toBe('inactive');
   });
 
+  it('fails with systemctl\'s reason, moving nothing, when systemd cannot be asked whether the service runs', async () => {
+    const deps = servicesDeps();
+    dataOn(deps, 'sdb', [['/var/lib/nextcloud', 'nextcloud']]);
+    deps.host.unitStates = async () => {
+      throw new Error('systemctl exited with code 1: Failed to connect to bus: Host is down');
+    };
+
+    const job = await finished(deps, (await moveService(deps, 'nextcloud', 'sda1')).job.uid);
+
+    expect(job.status).toBe('ERROR');
+    expect(job.error).toContain('Failed to connect to bus: Host is down');
+    expect(deps.host.calls.filter((c) => /^(stopUnit|moveFolder|unmount|bindMount)/.test(c))).toEqual([]);
+    expect(deps.userData.document.modules!.nextcloud!.location).toBe('sdb');
+  });
+
   it('does not roll back a move because a progress write failed', async () => {
     const deps = servicesDeps();
     dataOn(deps, 'sdb', [['/var/lib/nextcloud', 'nextcloud']]);
