@@ -30,6 +30,11 @@ export function openUserStore(config: Config, parts: UserStoreParts): UserStore 
     tokenFile: config.kanidmAdminTokenFile,
     regenerate: () => regenerateKanidmToken(parts.runner),
   });
-  const baseUrl = async () => config.kanidmUrl ?? `https://auth.${(await parts.userData.read()).domain ?? 'localhost'}`;
+  const baseUrl = () => kanidmBaseUrl(config, parts.userData);
   return new KanidmUserStore(new KanidmClient({ baseUrl, tokens }), parts.userData, parts.hasher);
+}
+
+/** SP_KANIDM_URL, else the reference's `https://auth.<domain>` (the domain read from the userdata each time). */
+export async function kanidmBaseUrl(config: Pick<Config, 'kanidmUrl'>, userData: JsonDocumentStore<UserData>): Promise<string> {
+  return config.kanidmUrl ?? `https://auth.${(await userData.read()).domain ?? 'localhost'}`;
 }
