@@ -20,6 +20,7 @@ import { ProviderRestic } from './infra/backups/provider-restic.js';
 import { InMemoryPubSub } from './infra/pubsub/in-memory.pubsub.js';
 import { PostgresPubSub } from './infra/pubsub/postgres.pubsub.js';
 import { MemoryAttemptLimiter } from './infra/runtime/attempt-limiter.js';
+import { SlidingWindowAttemptLimiter } from './infra/runtime/sliding-window-limiter.js';
 import { InProcessBackgroundWork } from './infra/runtime/background-work.js';
 import { SystemClock } from './infra/runtime/system-clock.js';
 import type { Host } from './core/host/host-types.js';
@@ -41,6 +42,7 @@ import { JobListFeed } from './core/jobs/job-list-feed.js';
 import { SharedJobLogFeed } from './core/jobs/job-log-feed.js';
 import { allFolders, loadServiceDefinitions } from './core/services/service-registry.js';
 import { plannedServiceUnits } from './core/services/service-units-plan.js';
+import { EMAIL_PASSWORD_MESSAGES } from './core/users/email-password-check.js';
 import { FileServiceDefinitions } from './infra/services/file-service-definitions.js';
 import { SimulatedServiceCatalogue } from './infra/services/simulated-service-catalogue.js';
 import { Argon2EmailPasswordHasher } from './infra/users/email-password-hasher.js';
@@ -107,6 +109,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     emailPasswords: new DrizzleEmailPasswordRepository(database.db),
     passwordHasher,
     emailPasswordHasher: new Argon2EmailPasswordHasher(passwordHasher),
+    emailPasswordAttempts: new SlidingWindowAttemptLimiter(config.authMaxFailures, config.authFailureWindowSeconds * 1000, clock, EMAIL_PASSWORD_MESSAGES.tooManyFailures),
     settings: { hostKind: config.hostKind, publicUrl: config.publicUrl, modulesDir: config.modulesDir },
     serviceDefinitions:
       config.hostKind === 'simulated'

@@ -229,6 +229,9 @@ export interface EmailPasswordRepository {
   /** The user's entries that have not expired at `now`, oldest first. */
   list(username: string, now: Date): Promise<EmailPasswordMetadata[]>;
   add(entry: EmailPassword): Promise<void>;
+  /** The user's entries that have not expired at `now`, with their hashes (for the mail server's check). */
+  hashes(username: string, now: Date): Promise<Pick<EmailPassword, 'uuid' | 'passwordHash'>[]>;
+  markUsed(username: string, uuid: string, at: Date): Promise<void>;
   delete(username: string, uuid: string): Promise<void>;
   deleteAll(username: string): Promise<void>;
 }
@@ -272,6 +275,8 @@ export interface Deps {
   /** The unix accounts' SHA-512 crypt hashes. */
   passwordHasher: PasswordHasher;
   emailPasswordHasher: EmailPasswordHasher;
+  /** Failed e-mail password checks, per username. */
+  emailPasswordAttempts: AttemptLimiter;
   /** Facts from the configuration that use cases need. */
   settings: RuntimeSettings;
   /** Templated service definitions. */

@@ -9,6 +9,7 @@ import { authRestRoutes } from '../rest/auth/index.js';
 import { backupsRestRoutes } from '../rest/backups/index.js';
 import { jobsRestRoutes } from '../rest/jobs/index.js';
 import { logsRestRoutes } from '../rest/logs/index.js';
+import { emailPasswordCheckRouter } from '../rest/internal/index.js';
 import { deferJsonParseErrors, unreadableBody } from '../rest/legacy-fields.js';
 import { restAuth } from '../rest/rest-auth.js';
 import { RestRegistry } from '../rest/rest-registry.js';
@@ -50,6 +51,7 @@ export async function createApp(server: Server, schema: GraphQLSchema, deps: Dep
       res.status(503).json({ status: 'unavailable', error: 'The database does not answer' });
     }
   });
+  app.use(emailPasswordCheckRouter(deps)); // before the token check: it has none, only loopback callers
   app.use(restAuth(deps));
   app.get('/api/swagger.json', (_req, res) => {
     res.json(openApi);

@@ -137,4 +137,26 @@ describe.each(BACKENDS)('user store persistence on $name', (backend) => {
     expect(await repo.list('bob', now)).toEqual([]);
     expect(await repo.list('alice', now)).toHaveLength(1);
   });
+
+  it('hands the mail server’s check the hashes of live entries only, and stamps the one that matched', async () => {
+    const repo = new DrizzleEmailPasswordRepository(database.db);
+    const now = new Date('2026-05-01T12:00:00Z');
+    const entry = (uuid: string, passwordHash: string, expiresAt: Date | null = null) =>
+      ({ uuid, username: 'bob', displayName: uuid, passwordHash, createdAt: now, expiresAt, lastUsed: null });
+    await repo.add(entry('live', '$argon2id$live'));
+    await repo.add(entry('later', '$6$later', new Date(now.getTime() + 1)));
+    await repo.add(entry('expired', '$6$expired', now));
+    await repo.add({ ...entry('alices', '$6$alice'), username: 'alice' });
+
+    expect(await repo.hashes('bob', now)).toEqual([
+      { uuid: 'later', passwordHash: '$6$later' },
+      { uuid: 'live', passwordHash: '$argon2id$live' },
+    ]);
+    await repo.markUsed('bob', 'live', new Date('2026-05-01T12:30:00Z'));
+    await repo.markUsed('alice', 'later', new Date('2026-05-01T12:40:00Z')); // not alice's entry: nothing changes
+    expect(Object.fromEntries((await repo.list('bob', now)).map((e) => [e.uuid, e.lastUsed]))).toEqual({
+      later: null,
+      live: new Date('2026-05-01T12:30:00Z'),
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import type { BackupFiles, BackupStateRepository, SchedulerLeadership } from '../../src/core/backups/backup-ports.js';
 import type { ResticPort } from '../../src/core/backups/backup-types.js';
-import type { Clock, EmailPasswordHasher, Logger } from '../../src/core/ports.js';
+import type { AttemptLimiter, Clock, EmailPasswordHasher, Logger } from '../../src/core/ports.js';
 
 /** A clock that only moves when told; sleep resolves at once after advancing it. */
 export class FixedClock implements Clock {
@@ -39,6 +39,7 @@ export async function idleMachinePorts() {
       },
     },
     emailPasswordHasher: unusedPort<EmailPasswordHasher>('emailPasswordHasher'),
+    emailPasswordAttempts: unusedPort<AttemptLimiter>('emailPasswordAttempts'),
     settings: { hostKind: 'simulated' as const, modulesDir: '/nonexistent' },
     serviceDefinitions: { load: async () => [], installedIds: async () => undefined },
     serviceMonitor: new ServiceMonitor({ host, clock: new FixedClock(new Date(0)), background, logger: silentLogger }),

@@ -33,6 +33,15 @@ export class InMemoryEmailPasswordRepository implements EmailPasswordRepository 
   async add(entry: EmailPassword) {
     this.rows.push({ ...entry });
   }
+  async hashes(username: string, now: Date) {
+    return this.rows
+      .filter((r) => r.username === username && (r.expiresAt === null || r.expiresAt > now))
+      .map(({ uuid, passwordHash }) => ({ uuid, passwordHash }));
+  }
+  async markUsed(username: string, uuid: string, at: Date) {
+    const row = this.rows.find((r) => r.username === username && r.uuid === uuid);
+    if (row) row.lastUsed = at;
+  }
   async delete(username: string, uuid: string) {
     const index = this.rows.findIndex((r) => r.username === username && r.uuid === uuid);
     if (index >= 0) this.rows.splice(index, 1);

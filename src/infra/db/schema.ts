@@ -134,7 +134,7 @@ export const passwordResetLinks = pgTable(
   (t) => [index('password_reset_links_username_idx').on(t.username)],
 );
 
-// Mailbox passwords (the reference keeps them in Redis DB 1): metadata and a SHA-512 crypt hash.
+// Mailbox passwords (the reference keeps them in Redis DB 1): metadata and a hash (argon2id; SHA-512 crypt in older entries).
 export const emailPasswords = pgTable(
   'email_passwords',
   {
