@@ -1,5 +1,5 @@
 import { linkSync, mkdtempSync, rmSync } from 'node:fs';
-import { type Server, connect, createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { askHolder } from '../cli/control-client.js';
 import { MAX_REQUEST_BYTES } from '../cli/control-protocol.js';
 import type { Deps, Logger } from '../core/ports.js';
 import { makeAuthDeps } from '../../test/fakes/in-memory-auth.js';
+import { lockDataDir } from '../infra/db/data-dir-lock.js';
 import { serveControlRequests } from './control-requests.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -14,7 +15,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A unix socket served like a server's api.sock, over in-memory deps; the log lines are kept. */
+/** DATA_DIR/api.sock served as a server serves it, over in-memory deps; the log lines are kept. */
 async function startControlSocket() {
   const dir = mkdtempSync(join(tmpdir(), 'sp-control-'));
   const lines: string[] = [];
@@ -25,12 +26,11 @@ async function startControlSocket() {
   };
   const deps = { ...makeAuthDeps(), logger } as unknown as Deps; // tokens commands touch tokens, clock and logger only
   const control = serveControlRequests(deps);
-  const server: Server = createServer(control.handle);
-  const path = join(dir, 'api.sock');
-  await new Promise<void>((resolve) => server.listen(path, resolve));
+  const lock = await lockDataDir(dir);
+  lock.serve(control.handle);
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  return { path, deps, control, log: () => lines.join('\n') };
+  cleanups.push(() => lock.release());
+  return { path: lock.path, deps, control, log: () => lines.join('\n') };
 }
 
 /** Writes raw bytes, then collects whatever comes back until the server closes. */
@@ -88,6 +88,20 @@ describe('serveControlRequests', () => {
     expect(JSON.parse(raw)).toEqual({ exitCode: 2, stdout: '', stderr: `Malformed control request: ${reason}.\n` });
     expect(next).toEqual({ exitCode: 0, stdout: '', stderr: '' });
     expect(log()).toContain(`refused a malformed control request ${JSON.stringify({ reason })}`);
+  });
+
+  it('answers a client that ends its side right after the request (a one-shot pipe)', async () => {
+    const { path, deps } = await startControlSocket();
+    const insert = deps.tokens.insert.bind(deps.tokens);
+    deps.tokens.insert = async (token) => {
+      await new Promise((resolve) => setTimeout(resolve, 50)); // as a real database: the answer comes after the client's end
+      return insert(token);
+    };
+
+    const raw = await exchange(path, '{"command":"tokens create","args":["--name","piped"]}\n', { end: true });
+
+    expect(JSON.parse(raw)).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(JSON.parse(raw).stdout).toMatch(/^[A-Za-z0-9_-]{43}\n$/);
   });
 
   it('answers an unknown command with exit code 2', async () => {

@@ -104,8 +104,9 @@ function isAlive(path: string): Promise<boolean> {
 }
 
 function listen(path: string): Promise<Server> {
-  // Nothing is served yet: a connection only proves that the holder is alive.
-  const server = createServer((socket) => socket.destroy());
+  // Nothing is served yet: a connection only proves that the holder is alive. Half-open: a client may end its
+  // side once its request is sent and still read the answer.
+  const server = createServer({ allowHalfOpen: true }, (socket) => socket.destroy());
   server.unref();
   return new Promise((resolve, reject) => {
     server.once('error', reject);
