@@ -144,6 +144,27 @@ describe('serveControlRequests', () => {
     expect(log()).toBe('');
   });
 
+  it('lets a command under way finish and answer before stopping', async () => {
+    const { path, deps, control } = await startControlSocket();
+    const insert = deps.tokens.insert.bind(deps.tokens);
+    let inserting!: () => void;
+    const started = new Promise<void>((resolve) => (inserting = resolve));
+    deps.tokens.insert = async (token) => {
+      inserting();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return insert(token);
+    };
+
+    const answer = askHolder(path, { command: 'tokens create', args: ['--name', 'slow'] });
+    await started;
+    const tokensWhenStopped = control.stop().then(() => deps.tokens.count());
+    const settled = await answer;
+
+    expect(await tokensWhenStopped).toBe(1);
+    expect(settled?.exitCode).toBe(0);
+    expect(settled?.stdout).toMatch(/^[A-Za-z0-9_-]{43}\n$/);
+  });
+
   it('once stopping, answers that the command did not run', async () => {
     const { path, deps, control } = await startControlSocket();
 
