@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Deps } from '../core/ports.js';
+import { importReferenceCommand } from './import-reference-command.js';
 import { tokenCommands } from './token-commands.js';
 
 /**
@@ -35,7 +36,7 @@ export class CommandError extends Error {
   override name = 'CommandError';
 }
 
-const COMMANDS: readonly CliCommand<unknown>[] = [...tokenCommands];
+const COMMANDS: readonly CliCommand<unknown>[] = [...tokenCommands, importReferenceCommand as CliCommand<unknown>];
 
 export function listCommands(): readonly CliCommand<unknown>[] {
   return COMMANDS;

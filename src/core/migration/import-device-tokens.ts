@@ -26,7 +26,9 @@ async function freeName(deps: TokenDeps, raw: string, claimed: Set<string>): Pro
 export async function importDeviceTokens(deps: TokenDeps, hashes: readonly RedisHash[], dryRun: boolean): Promise<ImportSection> {
   const section = emptySection();
   const claimed = new Set<string>();
-  for (const hash of hashes) {
+  // oldest first: when two names collide, the device paired first keeps its name
+  const ordered = [...hashes].sort((a, b) => (a.created_at ?? '').localeCompare(b.created_at ?? '') || (a.device_name ?? '').localeCompare(b.device_name ?? ''));
+  for (const hash of ordered) {
     const rawName = fieldOf(hash, 'device_name') ?? '';
     const label = rawName || 'a device without a name';
     const token = fieldOf(hash, 'token');
