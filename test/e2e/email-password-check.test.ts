@@ -93,6 +93,15 @@ describe('POST /internal/check-email-password', () => {
     expect(empty).toMatchObject({ status: 400, body: { isValid: false } });
   });
 
+  it('reads the request exactly as the PAM module sends it (minreq’s JSON with a charset)', async () => {
+    const res = await rest(server, 'POST', PATH, {
+      rawBody: JSON.stringify({ username: 'carol@example.org', password: 'carol-pass' }),
+      headers: { 'content-type': 'application/json; charset=UTF-8' },
+    });
+    expect(res).toMatchObject({ status: 200, body: { isValid: true } });
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  });
+
   it('ignores a forwarded address: a loopback caller claiming to be elsewhere is still answered', async () => {
     const res = await rest(server, 'POST', PATH, { json: { username: 'carol@example.org', password: 'carol-pass' }, headers: { 'x-forwarded-for': '203.0.113.5' } });
     expect(res).toMatchObject({ status: 200, body: { isValid: true } });
