@@ -63,7 +63,7 @@ describe('a broken Kanidm behind the API', () => {
     const listed = await gql(server, '{ users { allUsers { username } } }', {}, server.token);
     const legacy = await rest(server, 'GET', '/users', { token: server.token });
 
-    expect(listed.body.errors[0].message).toContain(`Endpoint: ${kanidm.url}/v1/person\nMethod: GET\nError: No JSON found in Kanidm response.`);
+    expect(listed.body.errors?.[0].message).toContain(`Endpoint: ${kanidm.url}/v1/person\nMethod: GET\nError: No JSON found in Kanidm response.`);
     expect(legacy.status).toBe(500);
     expect(JSON.stringify(legacy.body)).toContain('No JSON found in Kanidm response.');
   });
