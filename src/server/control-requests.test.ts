@@ -7,6 +7,7 @@ import { askHolder } from '../cli/control-client.js';
 import { MAX_REQUEST_BYTES } from '../cli/control-protocol.js';
 import type { Deps, Logger } from '../core/ports.js';
 import { makeAuthDeps } from '../../test/fakes/in-memory-auth.js';
+import { SeededRandom, fuzzSeed } from '../../test/support/seeded-random.js';
 import { lockDataDir } from '../infra/db/data-dir-lock.js';
 import { serveControlRequests } from './control-requests.js';
 
@@ -102,6 +103,32 @@ describe('serveControlRequests', () => {
 
     expect(JSON.parse(raw)).toMatchObject({ exitCode: 0, stderr: '' });
     expect(JSON.parse(raw).stdout).toMatch(/^[A-Za-z0-9_-]{43}\n$/);
+  });
+
+  it('survives 200 seeded random requests, each answered as malformed or as a command, then serves a valid one', async () => {
+    const seed = fuzzSeed();
+    const random = new SeededRandom(seed);
+    const { path, deps } = await startControlSocket();
+    const shapes = [
+      () => random.bytes(random.int(1, 300)),
+      () => Buffer.from(JSON.stringify({ command: random.pick(['tokens list', 'tokens', '', 'x'.repeat(300)]), args: random.pick([[], [1], null, 'a', ['--name']]) })),
+      () => Buffer.from(JSON.stringify(random.pick([null, 1, 'tokens list', { command: 'tokens create' }, { args: [] }]))),
+    ];
+
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, () => {
+        const body = random.pick(shapes)();
+        return exchange(path, Buffer.concat([body, Buffer.from(random.chance(0.8) ? '\n' : '')]), { end: true });
+      }),
+    );
+    const valid = await askHolder(path, { command: 'tokens list', args: [] });
+
+    for (const raw of answers) {
+      const answer = JSON.parse(raw) as { exitCode: number; stdout: string };
+      expect([0, 1, 2], `seed ${seed}: ${raw}`).toContain(answer.exitCode);
+    }
+    expect(valid).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+    expect(await deps.tokens.count()).toBe(0);
   });
 
   it('answers an unknown command with exit code 2', async () => {
