@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { askHolder } from './cli/control-client.js';
-import { UsageError, findCommand } from './cli/commands.js';
+import { UsageError, findCommand, usageText } from './cli/commands.js';
 import { type CommandAnswer, runCommand, usageFailure } from './cli/run-command.js';
 import { openRuntime } from './compose.js';
 import { type Config, loadConfig } from './config.js';
@@ -10,6 +10,8 @@ import { makeOwnerOnly, restrictNewFilesToOwner } from './infra/files/owner-only
 
 restrictNewFilesToOwner(); // first of all: loading the modules above writes nothing
 
+const HELP = new Set(['--help', '-h', 'help']);
+
 // Logs go to stderr so that stdout carries only the command's answer.
 const stderrLogger: Logger = {
   info: () => {},
@@ -18,6 +20,7 @@ const stderrLogger: Logger = {
 };
 
 async function main(argv: string[]): Promise<number> {
+  if (argv.length === 1 && HELP.has(argv[0]!)) return print({ exitCode: 0, stdout: `${usageText()}\n`, stderr: '' });
   const found = findCommand(argv);
   if (!found) return print(usageFailure(argv.length === 0 ? 'no command given' : `unknown command: ${argv.join(' ')}`));
   const { command, args } = found;
