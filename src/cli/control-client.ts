@@ -19,8 +19,8 @@ export function askHolder(socketPath: string, request: ControlRequest): Promise<
     let connected = false;
     const noAnswer = (why: string) =>
       new NoAnswerError(
-        `The process holding the data directory ${why} before answering (the API server stopped, or another CLI command ` +
-          'holds the database); the command may or may not have run. Check, then try again.',
+        `The process holding the data directory ${why} before answering (an API server stopped or still starting, or ` +
+          'another CLI command holding the database); the command may or may not have run. Check, then try again.',
       );
     socket.once('connect', () => {
       connected = true;

@@ -228,7 +228,7 @@ describe('askHolder', () => {
     cleanups.push(() => new Promise<void>((resolve) => mute.close(() => resolve())));
 
     await expect(askHolder(join(dir, 'api.sock'), { command: 'tokens list', args: [] })).rejects.toThrow(
-      /^The process holding the data directory closed the connection before answering \(the API server stopped, or another CLI command holds the database\); the command may or may not have run/,
+      /^The process holding the data directory closed the connection before answering \(an API server stopped or still starting, or another CLI command holding the database\); the command may or may not have run/,
     );
   });
 });

@@ -169,6 +169,6 @@ describe('the CLI beside a running server', () => {
     expect(JSON.parse(received)).toEqual({ command: 'tokens create', args: ['--name', 'laptop'] });
     expect(cli.code).toBe(1);
     expect(cli.stdout).toBe('');
-    expect(cli.stderr).toMatch(/^The process holding the data directory (closed|broke) the connection.* before answering \(the API server stopped, or another CLI command holds the database\); the command may or may not have run\. Check, then try again\.\n$/);
+    expect(cli.stderr).toMatch(/^The process holding the data directory (closed|broke) the connection.* before answering \(an API server stopped or still starting, or another CLI command holding the database\); the command may or may not have run\. Check, then try again\.\n$/);
   }, 60_000);
 });
