@@ -150,3 +150,13 @@ describe('Kanidm admin token', () => {
     expect(recorded(bin).filter((c) => c.startsWith('kanidmd'))).toHaveLength(1);
   });
 });
+
+it('reports a missing Kanidm CLI as a 500 that names it', async () => {
+  const bin = fakeBin({});
+  setup = await kanidmSetup({ cached: '', runner: new CommandRunner({ ...bin.env, PATH: bin.dir }) });
+
+  await expect(setup.store.list()).rejects.toMatchObject({
+    code: 'IDENTITY_SERVICE_FAILED',
+    message: expect.stringMatching(/kanidmd scripting recover-account idm_admin -c \/etc\/kanidm\/server\.toml could not run: .*ENOENT/),
+  });
+});
