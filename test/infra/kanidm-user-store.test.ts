@@ -136,6 +136,15 @@ describe('KanidmUserStore changes', () => {
     expect(kanidm.persons.has('bob')).toBe(false);
   });
 
+  it('keeps the legacy userdata entry when Kanidm refuses the delete', async () => {
+    const { store, kanidm, userData } = await start();
+    kanidm.force({ status: 403, body: '"accessdenied"' });
+
+    await expect(store.delete('bob')).rejects.toMatchObject({ code: 'IDENTITY_SERVICE_FAILED' });
+    expect(userData.writes).toBe(0);
+    expect(kanidm.persons.has('bob')).toBe(true);
+  });
+
   it('maps "nomatchingentries" of a person call to USER_NOT_FOUND', async () => {
     const { store } = await start();
 

@@ -49,10 +49,11 @@ export class KanidmUserStore implements UserStore {
   }
 
   async delete(username: string): Promise<void> {
+    // Kanidm first: a refused delete leaves the person's SSH keys in place.
+    await this.kanidm.request('DELETE', person(username));
     await this.userData.update((data) => {
       if (data.users) data.users = data.users.filter((u) => u.username !== username);
     });
-    await this.kanidm.request('DELETE', person(username));
   }
 
   async setDisplayName(username: string, displayName: string): Promise<void> {
