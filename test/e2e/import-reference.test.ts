@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hash as argon2Hash } from '@node-rs/argon2';
 import { encrypt } from 'unixcrypt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { naiveLocalIso } from '../../src/core/time/iso-format.js';
@@ -14,10 +15,13 @@ import { openAuthenticatedWs } from '../support/ws-session.js';
 
 // Replacing the reference API on a server: its paired devices, recovery phrase, e-mail passwords and backup
 // settings come over from a real redis-server holding keys written exactly as the reference writes them.
+// The steps below run in order on one data folder.
 
 const PHONE_CREATED = new Date(2024, 4, 1, 8, 30, 15, 250);
 const MAIL_UUID = '6f1c1b9e-6d7b-4a55-9d7e-3c1f0e6a2b11';
 const MAIL_HASH = encrypt('mailbox password', '$6$refsalt');
+const ARGON_UUID = '0d3e8a61-2f4b-4c1d-8e7a-5b9c6d2e1f00';
+let argonHash: string;
 const LOCAL_SECRET = 'reference-repository-password-kept';
 
 let redis: RedisServer;
@@ -50,6 +54,9 @@ beforeAll(async () => {
   await seed.storeToken(phone);
   await seed.storeToken(laptop);
   recoveryPhrase = await seed.createRecoveryKey(null, 2);
+  // what the reference writes now: argon2id (argon2-cffi's defaults) over the NFKC form of the password
+  argonHash = await argon2Hash('ｐhone ｍail'.normalize('NFKC'), { algorithm: 2, memoryCost: 65536, timeCost: 3, parallelism: 4 });
+  await seed.addEmailPassword('alice', ARGON_UUID, { hash: argonHash, displayName: 'Phone', createdAt: new Date('2024-06-03T10:00:00Z') });
   await seed.addEmailPassword('alice', MAIL_UUID, { hash: MAIL_HASH, displayName: 'Thunderbird', createdAt: new Date('2024-05-03T10:00:00Z') });
   await seed.storeBackupConfiguration({
     kind: 'FILE', login: '', key: '', location: join(dataDir, 'no-such-repository'), repoId: '', localSecret: LOCAL_SECRET,
@@ -71,7 +78,7 @@ describe.skipIf(!hasRedisServer)('import-reference', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toContain('device tokens: 2 would import, 0 already present, 0 skipped\n  would import: phone, My_Laptop\n  renamed: My Laptop -> My_Laptop\n');
     expect(run.stdout).toContain('recovery key: 1 would import');
-    expect(run.stdout).toContain('e-mail passwords: 1 would import');
+    expect(run.stdout).toContain('e-mail passwords: 2 would import');
     expect(run.stdout.trimEnd().endsWith('Dry run: nothing was written.')).toBe(true);
     expect((await cli('tokens', 'list')).stdout).toBe('');
   }, 60_000);
@@ -85,7 +92,7 @@ describe.skipIf(!hasRedisServer)('import-reference', () => {
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toContain('device tokens: 2 imported, 0 already present, 0 skipped\n  imported: phone, My_Laptop\n');
     expect(run.stdout).toContain('recovery key: 1 imported, 0 already present, 0 skipped\n  imported: recovery key (2 uses left)\n');
-    expect(run.stdout).toContain(`e-mail passwords: 1 imported, 0 already present, 0 skipped\n  imported: alice: Thunderbird\n`);
+    expect(run.stdout).toContain(`e-mail passwords: 2 imported, 0 already present, 0 skipped\n  imported: alice: Phone, alice: Thunderbird\n`);
     expect(run.stdout).toContain('backup settings: 2 imported');
     const devices = await gql(api, '{ api { devices { name creationDate isCaller } } }', undefined, phone.token);
     expect(devices.body.data.api.devices).toEqual(
@@ -129,13 +136,22 @@ describe.skipIf(!hasRedisServer)('import-reference', () => {
     expect(spent.status).toBe(404);
   }, 60_000);
 
+  it('lets the mail server check the imported e-mail passwords (SHA-512 crypt and argon2id)', async () => {
+    const check = (password: string) =>
+      rest(api!, 'POST', '/internal/check-email-password', { json: { username: 'alice@example.org', password } });
+
+    expect(await check('not the mailbox password')).toMatchObject({ status: 200, body: { isValid: false } });
+    expect(await check('mailbox password')).toMatchObject({ status: 200, body: { isValid: true } });
+    expect(await check('phone mail')).toMatchObject({ status: 200, body: { isValid: true } });
+  }, 30_000);
+
   it('changes nothing on a second run, and says so', async () => {
     const run = await cli('import-reference', '--redis', redis.url);
 
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toContain('device tokens: 0 imported, 2 already present, 0 skipped\n  already present: phone, My_Laptop\n');
     expect(run.stdout).toContain('recovery key: 0 imported, 1 already present');
-    expect(run.stdout).toContain('e-mail passwords: 0 imported, 1 already present');
+    expect(run.stdout).toContain('e-mail passwords: 0 imported, 2 already present');
     expect(run.stdout.trimEnd().endsWith('Nothing to import: everything was already here, nothing changed.')).toBe(true);
   }, 60_000);
 
@@ -155,9 +171,11 @@ describe.skipIf(!hasRedisServer)('import-reference', () => {
     api = undefined;
     const database = await openPglite(join(dataDir, 'pgdata'));
     try {
-      const rows = await database.db.select().from(emailPasswords);
+      const rows = await database.db.select().from(emailPasswords).orderBy(emailPasswords.uuid);
       expect(rows).toEqual([
-        { uuid: MAIL_UUID, username: 'alice', displayName: 'Thunderbird', passwordHash: MAIL_HASH, createdAt: new Date('2024-05-03T10:00:00Z'), expiresAt: null, lastUsed: null },
+        { uuid: ARGON_UUID, username: 'alice', displayName: 'Phone', passwordHash: argonHash, createdAt: new Date('2024-06-03T10:00:00Z'), expiresAt: null, lastUsed: expect.any(Date) },
+        // lastUsed: set by the mail server's check above
+        { uuid: MAIL_UUID, username: 'alice', displayName: 'Thunderbird', passwordHash: MAIL_HASH, createdAt: new Date('2024-05-03T10:00:00Z'), expiresAt: null, lastUsed: expect.any(Date) },
       ]);
     } finally {
       await database.close();
@@ -168,7 +186,7 @@ describe.skipIf(!hasRedisServer)('import-reference', () => {
   it('printed no token, key, phrase, hash or password', () => {
     const everything = printed.join('\n');
     expect(printed.length).toBeGreaterThanOrEqual(4);
-    for (const secret of [phone.token, laptop.token, recoveryPhrase, recoveryPhrase.split(' ')[0] + ' ' + recoveryPhrase.split(' ')[1], MAIL_HASH, LOCAL_SECRET, 'hunter2']) {
+    for (const secret of [phone.token, laptop.token, recoveryPhrase, recoveryPhrase.split(' ')[0] + ' ' + recoveryPhrase.split(' ')[1], MAIL_HASH, argonHash, LOCAL_SECRET, 'hunter2']) {
       expect(everything).not.toContain(secret);
     }
   });
