@@ -105,7 +105,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     userData: machine.userData,
     secrets: machine.secrets,
     host: machine.host,
-    users: openUserStore(config, { db: database.db, userData: machine.userData, clock, hasher: passwordHasher, runner: resticRunner }),
+    users: openUserStore(config, { db: database.db, userData: machine.userData, clock, hasher: passwordHasher, runner: resticRunner, logger }),
     emailPasswords: new DrizzleEmailPasswordRepository(database.db),
     passwordHasher,
     emailPasswordHasher: new Argon2EmailPasswordHasher(passwordHasher),

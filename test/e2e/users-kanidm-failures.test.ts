@@ -102,6 +102,7 @@ describe('a refused admin token, renewed by an API process', () => {
 
     const first = await gql(api, '{ users { allUsers { username } } }', {}, token);
     await stopApi(api);
+    const firstOutput = api.output();
     api = spawnApi(dataDir, await freePort(), env);
     await untilHealthy(api);
     const second = await gql(api, '{ users { getUser(username: "bob") { username } } }', {}, token);
@@ -118,6 +119,9 @@ describe('a refused admin token, renewed by an API process', () => {
       'GET /v1/person Bearer fresh-token',
       'GET /v1/person/bob Bearer fresh-token',
     ]);
+    expect(firstOutput).toContain('Kanidm refused the admin token; renewing it');
+    expect(firstOutput).toContain('making a new Kanidm admin token with the Kanidm CLI');
+    expect(firstOutput).not.toContain('Recovered-Pa55');
     expect(api.output()).not.toContain('Recovered-Pa55');
     expect(api.output()).not.toContain('fresh-token');
   }, 90_000);

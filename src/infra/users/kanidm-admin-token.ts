@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import type { Logger } from '../../core/ports.js';
 import type { KanidmTokenCache } from './kanidm-token-cache.js';
 
 export interface KanidmAdminTokenOptions {
@@ -7,6 +8,8 @@ export interface KanidmAdminTokenOptions {
   tokenFile?: string;
   /** Makes a brand-new token on the Kanidm host. */
   regenerate: () => Promise<string>;
+  /** Told when a token is replaced (never the token itself). */
+  logger?: Logger;
 }
 
 /**
@@ -38,6 +41,7 @@ export class KanidmAdminToken {
       // another request (or process) already replaced it
       if (cached && cached !== rejected) return cached;
       await this.options.cache.clear();
+      this.options.logger?.warn('Kanidm refused the admin token; renewing it');
       const fromFile = await this.fileToken();
       if (fromFile && fromFile !== rejected && (await accepts(fromFile))) {
         await this.options.cache.write(fromFile);
@@ -53,8 +57,10 @@ export class KanidmAdminToken {
   }
 
   private async regenerateAndCache(): Promise<string> {
+    this.options.logger?.warn('making a new Kanidm admin token with the Kanidm CLI');
     const token = await this.options.regenerate();
     await this.options.cache.write(token);
+    this.options.logger?.info('new Kanidm admin token made and cached');
     return token;
   }
 

@@ -1,5 +1,5 @@
 import type { Config } from '../../config.js';
-import type { Clock, JsonDocumentStore, PasswordHasher, UserStore } from '../../core/ports.js';
+import type { Clock, JsonDocumentStore, Logger, PasswordHasher, UserStore } from '../../core/ports.js';
 import type { UserData } from '../../core/userdata/userdata-types.js';
 import type { Db } from '../db/database.js';
 import type { CommandRunner } from '../host/command-runner.js';
@@ -18,6 +18,7 @@ export interface UserStoreParts {
   hasher: PasswordHasher;
   /** Runs the Kanidm CLI when a new admin token is needed. */
   runner: CommandRunner;
+  logger?: Logger;
 }
 
 /** Kanidm when SP_KANIDM_URL is set or the host is NixOS (`https://auth.<domain>`), else the embedded store. */
@@ -29,6 +30,7 @@ export function openUserStore(config: Config, parts: UserStoreParts): UserStore 
     cache: new DrizzleKanidmTokenCache(parts.db),
     tokenFile: config.kanidmAdminTokenFile,
     regenerate: () => regenerateKanidmToken(parts.runner),
+    logger: parts.logger,
   });
   const baseUrl = () => kanidmBaseUrl(config, parts.userData);
   return new KanidmUserStore(new KanidmClient({ baseUrl, tokens }), parts.userData, parts.hasher);
