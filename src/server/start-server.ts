@@ -35,6 +35,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     await writeFile(file, `${initial.token}\n`, { mode: 0o600 });
     logger.info('created the first device token; it is in this file (readable only by its owner)', { file });
   }
+  // The CLI's requests are served from here on, while the schema is built and HTTP starts.
+  const control = serveControlRequests(deps);
+  runtime.controlSocket?.serve(control.handle);
   const schema = await buildApiSchema();
   const server = createServer();
   const { app, stop } = await createApp(server, schema, deps, { trustProxy: config.trustProxy, accessLog: pino });
@@ -44,8 +47,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
-  const control = serveControlRequests(deps);
-  runtime.controlSocket?.serve(control.handle);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info('API listening', { url, host: config.hostKind, database: runtime.database.description });
