@@ -90,6 +90,13 @@ describe('KanidmClient error mapping', () => {
     await expect(setup.store.get('bob')).rejects.toMatchObject(kanidm500('Error: Kanidm is not responding to requests.'));
   });
 
+  it('waits for a slow answer that comes within the timeout', async () => {
+    setup = await kanidmSetup({ timeoutMs: 2000 });
+    setup.kanidm.force({ status: 200, body: '[{"attrs":{"name":["slow"]}}]', delayMs: 300 });
+
+    expect((await setup.store.list()).map((u) => u.username)).toEqual(['slow']);
+  });
+
   it('gives up on a Kanidm that does not answer after the timeout, with a clear 500 instead of a hang', async () => {
     setup = await kanidmSetup({ timeoutMs: 300 });
     setup.kanidm.force('hang');

@@ -8,8 +8,8 @@ export interface KanidmRequest {
   authorization: string | undefined;
 }
 
-/** An answer forced on the next request: a raw status and body, no answer at all, or a dropped connection. */
-export type ForcedAnswer = { status: number; body: string } | 'hang' | 'drop';
+/** An answer forced on the next request: a raw status and body (after a delay), no answer at all, or a dropped connection. */
+export type ForcedAnswer = { status: number; body: string; delayMs?: number } | 'hang' | 'drop';
 
 interface Group {
   members: Set<string>;
@@ -85,6 +85,7 @@ export class FakeKanidm {
     const forced = this.forced.shift();
     if (forced === 'hang') return;
     if (forced === 'drop') return void req.socket.destroy();
+    if (forced?.delayMs) await new Promise((resolve) => setTimeout(resolve, forced.delayMs));
     if (forced) return void res.writeHead(forced.status, { 'content-type': 'application/json' }).end(forced.body);
     const token = req.headers.authorization?.replace(/^Bearer /, '');
     if (!token || !this.tokens.has(token)) return send(res, 401, 'notauthenticated');
