@@ -31,7 +31,7 @@ async function startControlSocket() {
   lock.serve(control.handle);
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   cleanups.push(() => lock.release());
-  return { path: lock.path, deps, control, log: () => lines.join('\n') };
+  return { path: lock.path, lock, deps, control, log: () => lines.join('\n') };
 }
 
 /** Writes raw bytes, then collects whatever comes back until the server closes. */
@@ -161,6 +161,22 @@ describe('serveControlRequests', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
     expect(JSON.parse(raw).stderr).toBe('Malformed control request: no complete request line within 5000 ms.\n');
   }, 10_000);
+
+  it('does not let a client that keeps its side open after the answer hold the socket: it is released within 5 s', async () => {
+    const { path, lock } = await startControlSocket();
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect({ path, allowHalfOpen: true }, () => socket.write('{"command":"tokens list","args":[]}\n'));
+      let text = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      socket.once('end', () => resolve(text)); // and never ends its own side
+    });
+    const started = Date.now();
+
+    await lock.release();
+
+    expect(JSON.parse(answer)).toEqual({ exitCode: 0, stdout: '', stderr: '' });
+    expect(Date.now() - started).toBeLessThan(5_500);
+  }, 15_000);
 
   it('closes quietly on a connection that sends nothing (the data-directory probe)', async () => {
     const { path, log } = await startControlSocket();

@@ -43,8 +43,12 @@ export function serveControlRequests(deps: Deps): ControlRequests {
     const chunks: Buffer[] = [];
     let size = 0;
     let received = false;
+    let lingering: NodeJS.Timeout | undefined;
     const reply = (result: CommandAnswer) => {
-      if (!socket.destroyed) socket.end(`${JSON.stringify(result)}\n`);
+      if (socket.destroyed) return;
+      socket.end(`${JSON.stringify(result)}\n`);
+      // A client that keeps its side open after the answer must not hold the socket (and a stopping server) forever.
+      lingering = setTimeout(() => socket.destroy(), REQUEST_TIMEOUT_MS);
     };
     const refuse = (reason: string) => {
       received = true;
@@ -54,7 +58,10 @@ export function serveControlRequests(deps: Deps): ControlRequests {
     };
     const timer = setTimeout(() => refuse(`no complete request line within ${REQUEST_TIMEOUT_MS} ms`), REQUEST_TIMEOUT_MS);
     socket.on('error', () => clearTimeout(timer)); // the client went away; nothing to answer
-    socket.on('close', () => clearTimeout(timer));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      clearTimeout(lingering);
+    });
     socket.on('data', (chunk: Buffer) => {
       if (received) return;
       const newline = chunk.indexOf(0x0a);
