@@ -31,6 +31,7 @@ let api: ApiProcess | undefined;
 let phone: ReturnType<typeof referenceToken>;
 let laptop: ReturnType<typeof referenceToken>;
 let recoveryPhrase: string;
+let pairingPhrase: string;
 let redisBefore: string;
 const printed: string[] = [];
 
@@ -86,12 +87,16 @@ describe.skipIf(!hasRedisServer)('import-reference', () => {
   it('imports beside a running server (through its socket): the old token works on GraphQL, REST and WebSocket', async () => {
     api = spawnApi(dataDir, await freePort());
     await untilHealthy(api);
+    // made on the reference after this server's first start paired its `initial` device
+    pairingPhrase = await seed.createNewDeviceKey();
+    redisBefore = await seed.dump();
 
     const run = await cli('import-reference', '--redis', redis.url);
 
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toContain('device tokens: 2 imported, 0 already present, 0 skipped\n  imported: phone, My_Laptop\n');
     expect(run.stdout).toContain('recovery key: 1 imported, 0 already present, 0 skipped\n  imported: recovery key (2 uses left)\n');
+    expect(run.stdout).toContain('new-device key: 1 imported, 0 already present, 0 skipped\n');
     expect(run.stdout).toContain(`e-mail passwords: 2 imported, 0 already present, 0 skipped\n  imported: alice: Phone, alice: Thunderbird\n`);
     expect(run.stdout).toContain('backup settings: 2 imported');
     const devices = await gql(api, '{ api { devices { name creationDate isCaller } } }', undefined, phone.token);
@@ -145,12 +150,28 @@ describe.skipIf(!hasRedisServer)('import-reference', () => {
     expect(await check('phone mail')).toMatchObject({ status: 200, body: { isValid: true } });
   }, 30_000);
 
+  it('keeps the pairing phrase shown by the reference working, once', async () => {
+    const authorize = (deviceName: string) =>
+      gql(
+        api!,
+        'mutation($key: String!, $name: String!) { api { authorizeWithNewDeviceApiKey(input: {key: $key, deviceName: $name}) { success code message token } } }',
+        { key: pairingPhrase, name: deviceName },
+      );
+
+    const paired = await authorize('second phone');
+    const again = await authorize('third phone');
+
+    expect(paired.body.data.api.authorizeWithNewDeviceApiKey).toMatchObject({ success: true, code: 200, message: 'Token used' });
+    expect(again.body.data.api.authorizeWithNewDeviceApiKey).toMatchObject({ success: false, code: 404, token: null });
+  }, 30_000);
+
   it('changes nothing on a second run, and says so', async () => {
     const run = await cli('import-reference', '--redis', redis.url);
 
     expect(run).toMatchObject({ code: 0, stderr: '' });
     expect(run.stdout).toContain('device tokens: 0 imported, 2 already present, 0 skipped\n  already present: phone, My_Laptop\n');
     expect(run.stdout).toContain('recovery key: 0 imported, 1 already present');
+    expect(run.stdout).toContain('new-device key: 0 imported, 0 already present, 1 skipped\n  skipped new-device key: a device was paired since it was made (it may have been used)\n');
     expect(run.stdout).toContain('e-mail passwords: 0 imported, 2 already present');
     expect(run.stdout.trimEnd().endsWith('Nothing to import: everything was already here, nothing changed.')).toBe(true);
   }, 60_000);
@@ -186,7 +207,7 @@ describe.skipIf(!hasRedisServer)('import-reference', () => {
   it('printed no token, key, phrase, hash or password', () => {
     const everything = printed.join('\n');
     expect(printed.length).toBeGreaterThanOrEqual(4);
-    for (const secret of [phone.token, laptop.token, recoveryPhrase, recoveryPhrase.split(' ')[0] + ' ' + recoveryPhrase.split(' ')[1], MAIL_HASH, argonHash, LOCAL_SECRET, 'hunter2']) {
+    for (const secret of [phone.token, laptop.token, recoveryPhrase, recoveryPhrase.split(' ')[0] + ' ' + recoveryPhrase.split(' ')[1], pairingPhrase, MAIL_HASH, argonHash, LOCAL_SECRET, 'hunter2']) {
       expect(everything).not.toContain(secret);
     }
   });

@@ -36,8 +36,15 @@ export async function importRecoveryKey(deps: KeyDeps, hash: RedisHash | undefin
   return section;
 }
 
-/** The pairing key, stored as ours is, while it has not expired (it lives ten minutes). */
-export async function importNewDeviceKey(deps: KeyDeps, hash: RedisHash | undefined, dryRun: boolean): Promise<ImportSection> {
+/**
+ * The pairing key, stored as ours is, while it has not expired (it lives ten minutes) and no device was paired
+ * here since it was made: it is single-use, and one used here must not come back with a second run.
+ */
+export async function importNewDeviceKey(
+  deps: KeyDeps & Pick<Deps, 'tokens'>,
+  hash: RedisHash | undefined,
+  dryRun: boolean,
+): Promise<ImportSection> {
   const section = emptySection();
   if (!hash) return section;
   const name = 'new-device key';
@@ -54,7 +61,9 @@ export async function importNewDeviceKey(deps: KeyDeps, hash: RedisHash | undefi
   }
   const keyHash = hashSecret(bytes);
   const current = await deps.authKeys.getNewDeviceKey();
+  const pairedSince = (await deps.tokens.list()).some((device) => device.createdAt.getTime() >= createdAt.getTime());
   if (current?.keyHash === keyHash) section.present.push(name);
+  else if (pairedSince) section.skipped.push({ name, reason: 'a device was paired since it was made (it may have been used)' });
   else if (current && current.expiresAt.getTime() >= deps.clock.now().getTime()) {
     section.skipped.push({ name, reason: 'a different new-device key was made here' });
   } else {

@@ -136,6 +136,18 @@ describe('importReference', () => {
     expect(report.newDeviceKey.skipped).toEqual([{ name: 'new-device key', reason: 'a different new-device key was made here' }]);
   });
 
+  it('does not bring back a pairing key once a device was paired here after it was made', async () => {
+    const deps = makeDeps();
+    await importReference(deps, sourceOf(records()), { dryRun: false });
+    await deps.authKeys.consumeNewDeviceKey(hashSecret(new Uint8Array(Buffer.from(PAIRING_HEX, 'hex'))), NOW);
+    await deps.tokens.insert({ name: 'paired_with_it', tokenHash: hashSecret('new'), createdAt: NOW });
+
+    const report = await importReference(deps, sourceOf(records()), { dryRun: false });
+
+    expect(await deps.authKeys.getNewDeviceKey()).toBeUndefined();
+    expect(report.newDeviceKey.skipped).toEqual([{ name: 'new-device key', reason: 'a device was paired since it was made (it may have been used)' }]);
+  });
+
   it('changes nothing on a second run and says so', async () => {
     const deps = makeDeps();
     await importReference(deps, sourceOf(records()), { dryRun: false });
