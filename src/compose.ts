@@ -12,6 +12,7 @@ import { DrizzleBackupStateRepository } from './infra/db/drizzle-backup-state.re
 import { DrizzleEmailPasswordRepository } from './infra/db/drizzle-email-password.repository.js';
 import { DrizzleInstanceRegistry, DrizzleJobRepository } from './infra/db/drizzle-job.repository.js';
 import { DrizzleTokenRepository } from './infra/db/drizzle-token.repository.js';
+import { DrizzleReferenceImportLedger } from './infra/db/drizzle-reference-import-ledger.js';
 import { EmbeddedSchedulerLeadership, PostgresSchedulerLeadership } from './infra/db/postgres-scheduler-leadership.js';
 import { ExecRestic } from './infra/backups/exec-restic.js';
 import { MemoryRestic } from './infra/backups/memory-restic.js';
@@ -126,6 +127,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     backupState: new DrizzleBackupStateRepository(database.db),
     backupFiles: new NodeBackupFiles(backupFolders.restores),
     schedulerLeadership,
+    referenceImports: new DrizzleReferenceImportLedger(database.db),
   };
   await wireServices(deps, options.maintenance);
   // PGlite is exclusive to this process: every other process that owned jobs is gone.

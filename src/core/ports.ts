@@ -253,6 +253,14 @@ export interface MetricsSource {
   instantQuery(query: string): Promise<PrometheusData>;
 }
 
+/** What was once imported from the reference API (by kind: `deviceToken` digests, `emailPassword` ids). */
+export interface ReferenceImportLedger {
+  has(kind: ReferenceImportKind, key: string): Promise<boolean>;
+  /** Remembers the key (recording one already recorded changes nothing). */
+  record(kind: ReferenceImportKind, key: string, at: Date): Promise<void>;
+}
+export type ReferenceImportKind = 'deviceToken' | 'emailPassword';
+
 export interface Deps {
   clock: Clock;
   logger: Logger;
@@ -303,4 +311,6 @@ export interface Deps {
   backupFiles: BackupFiles;
   /** Whether this process runs the automatic-backup scheduler. */
   schedulerLeadership: SchedulerLeadership;
+  /** What import-reference brought in once, so it is never brought back after being removed here. */
+  referenceImports: ReferenceImportLedger;
 }

@@ -5,6 +5,7 @@ import type { ReferenceRecords } from '../../src/core/migration/reference-source
 import { DrizzleAuthKeyRepository } from '../../src/infra/db/drizzle-auth-key.repository.js';
 import { DrizzleBackupStateRepository } from '../../src/infra/db/drizzle-backup-state.repository.js';
 import { DrizzleEmailPasswordRepository } from '../../src/infra/db/drizzle-email-password.repository.js';
+import { DrizzleReferenceImportLedger } from '../../src/infra/db/drizzle-reference-import-ledger.js';
 import { DrizzleTokenRepository } from '../../src/infra/db/drizzle-token.repository.js';
 import { FixedClock } from '../fakes/fake-deps.js';
 import { BACKENDS } from './backends.js';
@@ -35,6 +36,7 @@ describe.each(BACKENDS)('importReference on $name', (backend) => {
     emailPasswords: DrizzleEmailPasswordRepository;
     backupState: DrizzleBackupStateRepository;
     clock: FixedClock;
+    referenceImports: DrizzleReferenceImportLedger;
   };
 
   beforeEach(async () => {
@@ -45,6 +47,7 @@ describe.each(BACKENDS)('importReference on $name', (backend) => {
       emailPasswords: new DrizzleEmailPasswordRepository(database.db),
       backupState: new DrizzleBackupStateRepository(database.db),
       clock: new FixedClock(NOW),
+      referenceImports: new DrizzleReferenceImportLedger(database.db),
     };
   });
   afterEach(async () => {
@@ -63,6 +66,21 @@ describe.each(BACKENDS)('importReference on $name', (backend) => {
     expect(second.deviceTokens).toEqual({ imported: [], present: ['phone', first.deviceTokens.renamed[0]!.to], skipped: [], renamed: [] });
     expect(second.emailPasswords.present).toEqual(['alice: Mail']);
     expect(second.backup.present).toEqual(['FILE repository /srv/backups', 'encryption key']);
+  });
+
+  it('does not bring back a device or an e-mail password removed here after the import', async () => {
+    await importReference(deps, { read: async () => records }, { dryRun: false });
+    await deps.tokens.deleteByName('phone');
+    await deps.emailPasswords.delete('alice', 'e-1');
+
+    const again = await importReference(deps, { read: async () => records }, { dryRun: false });
+
+    expect(await deps.tokens.findByHash(hashSecret('T'.repeat(43)))).toBeUndefined();
+    expect(await deps.emailPasswords.list('alice', NOW)).toEqual([]);
+    expect(again.deviceTokens.skipped).toEqual([{ name: 'phone', reason: 'imported before and removed here since' }]);
+    expect(again.deviceTokens.imported).toEqual([]);
+    expect(again.emailPasswords.skipped).toEqual([{ name: 'alice: Mail', reason: 'imported before and removed here since' }]);
+    expect(again.emailPasswords.imported).toEqual([]);
   });
 
   it('lets the reference\'s recovery phrase be spent through the repository, once', async () => {

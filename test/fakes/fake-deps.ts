@@ -1,6 +1,6 @@
 import type { BackupFiles, BackupStateRepository, SchedulerLeadership } from '../../src/core/backups/backup-ports.js';
 import type { ResticPort } from '../../src/core/backups/backup-types.js';
-import type { AttemptLimiter, Clock, EmailPasswordHasher, Logger } from '../../src/core/ports.js';
+import type { AttemptLimiter, Clock, EmailPasswordHasher, Logger, ReferenceImportLedger } from '../../src/core/ports.js';
 
 /** A clock that only moves when told; sleep resolves at once after advancing it. */
 export class FixedClock implements Clock {
@@ -60,6 +60,7 @@ export async function idleMachinePorts() {
     backupState: unusedPort<BackupStateRepository>('backupState'),
     backupFiles: unusedPort<BackupFiles>('backupFiles'),
     schedulerLeadership: { holds: async () => true, release: async () => undefined } satisfies SchedulerLeadership,
+    referenceImports: unusedPort<ReferenceImportLedger>('referenceImports'),
     metrics: {
       rangeQuery: async () => {
         throw new Error('metrics used by a test that did not provide them');

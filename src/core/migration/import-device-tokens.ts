@@ -7,7 +7,7 @@ import { fieldOf, wallClockOf } from './reference-values.js';
 
 const MAX_NAME_ATTEMPTS = 64;
 
-type TokenDeps = Pick<Deps, 'tokens'>;
+type TokenDeps = Pick<Deps, 'tokens' | 'referenceImports' | 'clock'>;
 
 /** The name a device gets here: normalised as ours are, with digits appended while it is taken. */
 async function freeName(deps: TokenDeps, raw: string, claimed: Set<string>): Promise<string | undefined> {
@@ -21,7 +21,8 @@ async function freeName(deps: TokenDeps, raw: string, claimed: Set<string>): Pro
 
 /**
  * Stores each reference device token as ours are stored (its SHA-256 digest), keeping its device's name and
- * creation date; a token already stored here is left alone, so a second run changes nothing.
+ * creation date; a token already stored here is left alone, so a second run changes nothing, and one imported
+ * before and removed here since is not brought back.
  */
 export async function importDeviceTokens(deps: TokenDeps, hashes: readonly RedisHash[], dryRun: boolean): Promise<ImportSection> {
   const section = emptySection();
@@ -44,7 +45,13 @@ export async function importDeviceTokens(deps: TokenDeps, hashes: readonly Redis
     const tokenHash = hashSecret(token);
     const existing = await deps.tokens.findByHash(tokenHash);
     if (existing) {
+      if (!dryRun) await deps.referenceImports.record('deviceToken', tokenHash, deps.clock.now());
       section.present.push(existing.name);
+      continue;
+    }
+    // a device imported once and removed here since stays removed
+    if (await deps.referenceImports.has('deviceToken', tokenHash)) {
+      section.skipped.push({ name: label, reason: 'imported before and removed here since' });
       continue;
     }
     const name = await storeToken(deps, { rawName, tokenHash, createdAt }, claimed, dryRun);
@@ -52,6 +59,7 @@ export async function importDeviceTokens(deps: TokenDeps, hashes: readonly Redis
       section.skipped.push({ name: label, reason: 'no free device name' });
       continue;
     }
+    if (!dryRun) await deps.referenceImports.record('deviceToken', tokenHash, deps.clock.now());
     claimed.add(name);
     section.imported.push(name);
     if (name !== rawName) section.renamed.push({ from: rawName, to: name });

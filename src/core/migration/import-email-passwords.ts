@@ -7,10 +7,11 @@ const EVERY_ENTRY = new Date(0);
 
 /**
  * Stores each unexpired reference e-mail password with its hash as-is (argon2 or SHA-512 crypt, both of
- * which the mail check verifies), its uuid, name and dates; an entry whose uuid is here already is left alone.
+ * which the mail check verifies), its uuid, name and dates; an entry whose uuid is here already is left alone, and one imported before and
+ * deleted here since is not brought back.
  */
 export async function importEmailPasswords(
-  deps: Pick<Deps, 'emailPasswords' | 'clock'>,
+  deps: Pick<Deps, 'emailPasswords' | 'clock' | 'referenceImports'>,
   entries: readonly ReferenceEmailPassword[],
   dryRun: boolean,
 ): Promise<ImportSection> {
@@ -40,10 +41,19 @@ export async function importEmailPasswords(
     }
     const stored = await deps.emailPasswords.list(username, EVERY_ENTRY);
     if (stored.some((entry) => entry.uuid === uuid)) {
+      if (!dryRun) await deps.referenceImports.record('emailPassword', uuid, now);
       section.present.push(name);
       continue;
     }
-    if (!dryRun) await deps.emailPasswords.add({ uuid, username, displayName, passwordHash, createdAt, expiresAt, lastUsed });
+    // a password imported once and deleted here since stays deleted
+    if (await deps.referenceImports.has('emailPassword', uuid)) {
+      section.skipped.push({ name, reason: 'imported before and removed here since' });
+      continue;
+    }
+    if (!dryRun) {
+      await deps.emailPasswords.add({ uuid, username, displayName, passwordHash, createdAt, expiresAt, lastUsed });
+      await deps.referenceImports.record('emailPassword', uuid, now);
+    }
     section.imported.push(name);
   }
   return section;

@@ -3,6 +3,7 @@ import { FixedClock } from '../../../test/fakes/fake-deps.js';
 import { InMemoryEmailPasswordRepository } from '../../../test/fakes/idle-user-store.js';
 import { InMemoryAuthKeyRepository, InMemoryTokenRepository } from '../../../test/fakes/in-memory-auth.js';
 import { InMemoryBackupState } from '../../../test/fakes/in-memory-backup-state.js';
+import { InMemoryReferenceImports } from '../../../test/fakes/in-memory-reference-imports.js';
 import { fromMnemonic, hashSecret, toMnemonic } from '../auth/secrets.js';
 import { formatImportReport } from './import-report.js';
 import { importReference } from './import-reference.js';
@@ -22,6 +23,7 @@ function makeDeps() {
     emailPasswords: new InMemoryEmailPasswordRepository(),
     backupState: new InMemoryBackupState(),
     clock: new FixedClock(NOW),
+    referenceImports: new InMemoryReferenceImports(),
   };
 }
 

@@ -6,7 +6,7 @@ import { importEmailPasswords } from './import-email-passwords.js';
 import type { ImportReport } from './import-report.js';
 import type { ReferenceSource } from './reference-source.js';
 
-export type ImportDeps = Pick<Deps, 'tokens' | 'authKeys' | 'emailPasswords' | 'backupState' | 'clock'>;
+export type ImportDeps = Pick<Deps, 'tokens' | 'authKeys' | 'emailPasswords' | 'backupState' | 'clock' | 'referenceImports'>;
 
 /**
  * Imports the reference API's paired devices, recovery and pairing keys, e-mail passwords and backup

@@ -193,3 +193,15 @@ export const kanidmAdminToken = pgTable('kanidm_admin_token', {
   id: smallint('id').primaryKey(),
   token: text('token').notNull(),
 });
+
+// What import-reference brought in (device token digests, e-mail password ids): a later run leaves alone what
+// was imported once, so a device or password removed here since does not come back.
+export const referenceImports = pgTable(
+  'reference_imports',
+  {
+    kind: text('kind').notNull(),
+    key: text('key').notNull(),
+    importedAt: at('imported_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.key] })],
+);
