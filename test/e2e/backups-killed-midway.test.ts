@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ApiProcess, freePort, spawnApi, untilHealthy } from '../support/api-process.js';
+import { eventually } from './services-helpers.js';
 
 // A backup killed midway, as systemd kills the API's whole cgroup with SIGKILL: the next start settles the job
 // as ERROR with a reason, and the repository is intact — restic checks it clean, and the next backup and a
@@ -54,14 +55,12 @@ async function job(token: string, uid: string): Promise<any> {
   return data.jobs.getJob;
 }
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+/** The job once it has ended (FINISHED or ERROR). */
+function jobEnds(token: string, uid: string): Promise<any> {
+  return eventually(async () => {
+    const j = await job(token, uid);
+    return j.status === 'FINISHED' || j.status === 'ERROR' ? j : undefined;
+  }, 60_000);
 }
 
 const startBackup = async (token: string) =>
@@ -88,7 +87,7 @@ describe.skipIf(!hasRestic)('a backup killed midway', () => {
     const started = await startBackup(token);
     expect(started).toMatchObject({ success: true, code: 200, message: 'Backup job queued' });
     const uid: string = started.job.uid;
-    await until('the upload to start', async () => ((await job(token, uid)).statusText === 'Uploading backup' ? true : undefined));
+    await eventually(async () => ((await job(token, uid)).statusText === 'Uploading backup' ? true : undefined), 60_000);
     await new Promise((r) => setTimeout(r, 1500));
     expect((await job(token, uid)).status).toBe('RUNNING');
 
@@ -96,10 +95,7 @@ describe.skipIf(!hasRestic)('a backup killed midway', () => {
     await api!.exited;
     ({ token } = await start());
 
-    const settled = await until('the killed backup to be settled', async () => {
-      const j = await job(token, uid);
-      return j.status === 'RUNNING' || j.status === 'CREATED' ? undefined : j;
-    });
+    const settled = await jobEnds(token, uid);
     expect(settled.status).toBe('ERROR');
     expect(settled.error).toMatch(/\S/);
     const snapshots = (await gql(token, '{ backup { allSnapshots { id service { id } } } }')).backup.allSnapshots;
@@ -114,10 +110,7 @@ describe.skipIf(!hasRestic)('a backup killed midway', () => {
     writeFileSync(join(bin, 'restic'), `#!/bin/sh\nexec '${realRestic}' "$@"\n`);
     const again = await startBackup(token);
     expect(again.success).toBe(true);
-    const finished = await until('the second backup', async () => {
-      const j = await job(token, again.job.uid);
-      return j.status === 'FINISHED' || j.status === 'ERROR' ? j : undefined;
-    });
+    const finished = await jobEnds(token, again.job.uid);
     expect(finished).toMatchObject({ status: 'FINISHED', error: null, result: 'Backup finished' });
     const [snapshot] = (await gql(token, '{ backup { allSnapshots { id service { id } reason } } }')).backup.allSnapshots;
     expect(snapshot).toMatchObject({ service: { id: 'nextcloud' }, reason: 'EXPLICIT' });
@@ -125,10 +118,7 @@ describe.skipIf(!hasRestic)('a backup killed midway', () => {
     writeFileSync(BIG_FILE, 'broken');
     const restore = (await gql(token, `mutation { backup { restoreBackup(snapshotId: "${snapshot.id}") { success message job { uid } } } }`)).backup.restoreBackup;
     expect(restore).toMatchObject({ success: true, message: 'Restore job created' });
-    const restored = await until('the restore', async () => {
-      const j = await job(token, restore.job.uid);
-      return j.status === 'FINISHED' || j.status === 'ERROR' ? j : undefined;
-    });
+    const restored = await jobEnds(token, restore.job.uid);
     expect(restored).toMatchObject({ status: 'FINISHED', error: null });
     expect(readFileSync(BIG_FILE).equals(BIG)).toBe(true);
   });
