@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { Deps } from '../core/ports.js';
 import { importReferenceCommand } from './import-reference-command.js';
+import { simulateCommands } from './simulate-commands.js';
 import { tokenCommands } from './token-commands.js';
 
 /**
@@ -36,7 +37,7 @@ export class CommandError extends Error {
   override name = 'CommandError';
 }
 
-const COMMANDS: readonly CliCommand<unknown>[] = [...tokenCommands, importReferenceCommand as CliCommand<unknown>];
+const COMMANDS: readonly CliCommand<unknown>[] = [...tokenCommands, importReferenceCommand as CliCommand<unknown>, ...simulateCommands];
 
 export function listCommands(): readonly CliCommand<unknown>[] {
   return COMMANDS;

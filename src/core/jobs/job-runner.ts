@@ -22,6 +22,8 @@ export interface RunningJob {
   checkpoint(state: JobCheckpoint | null): Promise<void>;
   /** Adds text to the job's own log (one line per line; best effort, never waits). */
   log(text: string): void;
+  /** Resolves once every line logged so far is stored (or given up): a body logging a lot waits on it now and then. */
+  flush(): Promise<void>;
 }
 
 export type JobWork = (report: ReportProgress, job: RunningJob) => Promise<JobOutcome | void>;
@@ -89,6 +91,7 @@ export async function runJobBody<T>(deps: RecordDeps, job: Pick<Job, 'uid' | 'ty
     signal,
     checkpoint: (state) => recordCheckpoint(deps, job.uid, state),
     log: (text) => log.log(text),
+    flush: () => log.flush(),
   };
   let value: T;
   let final: JobUpdate;
