@@ -12,6 +12,7 @@ import { DrizzleBackupStateRepository } from './infra/db/drizzle-backup-state.re
 import { DrizzleEmailPasswordRepository } from './infra/db/drizzle-email-password.repository.js';
 import { DrizzleInstanceRegistry, DrizzleJobRepository } from './infra/db/drizzle-job.repository.js';
 import { DrizzleTokenRepository } from './infra/db/drizzle-token.repository.js';
+import { CachedTokenRepository } from './core/auth/token-cache.js';
 import { DrizzleReferenceImportLedger } from './infra/db/drizzle-reference-import-ledger.js';
 import { EmbeddedSchedulerLeadership, PostgresSchedulerLeadership } from './infra/db/postgres-scheduler-leadership.js';
 import { ExecRestic } from './infra/backups/exec-restic.js';
@@ -82,6 +83,9 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   const pubsub = database.sql ? new PostgresPubSub(database.sql, database.db, logger) : new InMemoryPubSub();
   if (pubsub instanceof PostgresPubSub) await pubsub.start();
   const jobs = new DrizzleJobRepository(database.db);
+  // authentication without a database lookup per request; revocations from any process reach it
+  const tokens = new CachedTokenRepository(new DrizzleTokenRepository(database.db));
+  const stopForgettingRevoked = tokens.followRevocations(pubsub);
   const clock = new SystemClock(config.timeScale);
   const machine = await openHost(config, clock, logger);
   const background = new InProcessBackgroundWork(logger);
@@ -96,7 +100,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     clock,
     logger,
     pubsub,
-    tokens: new DrizzleTokenRepository(database.db),
+    tokens,
     authKeys: new DrizzleAuthKeyRepository(database.db),
     jobs,
     instances: new DrizzleInstanceRegistry(database.db),
@@ -149,6 +153,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
       await machine.runner?.killAll();
       await passwordHasher.close(); // hashing threads end with the runtime, not with the process
       if (options.maintenance) await deps.instances.remove(deps.instanceId);
+      await stopForgettingRevoked();
       await (pubsub as PubSub & { close(): Promise<void> }).close();
       await schedulerLeadership.release();
       await database.close();

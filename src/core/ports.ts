@@ -43,6 +43,11 @@ export interface PubSub {
    * returned. Each subscriber's queue is bounded: one that stops reading loses the oldest payloads.
    */
   subscribe<K extends keyof Topics>(topic: K): AsyncIterableIterator<Topics[K]>;
+  /**
+   * Calls `listener` each time payloads published meanwhile may have been missed (the link to the other
+   * processes broke and is back); returns a function that stops calling it. Absent where nothing can be missed.
+   */
+  onGap?(listener: () => void): () => void;
 }
 
 export interface TokenRepository {

@@ -18,6 +18,7 @@ type Envelope = { topic: keyof Topics; payload: unknown } | { topic: keyof Topic
 export class PostgresPubSub implements PubSub {
   private readonly fanout = new LocalFanout();
   private unlisten?: () => Promise<void>;
+  private readonly gapListeners = new Set<() => void>();
   // Notifications are handled one at a time so spilled payloads cannot overtake inline ones.
   private delivery: Promise<void> = Promise.resolve();
 
@@ -28,10 +29,30 @@ export class PostgresPubSub implements PubSub {
   ) {}
 
   async start(): Promise<void> {
-    const listening = await this.sql.listen(CHANNEL, (text) => {
-      this.delivery = this.delivery.then(() => this.receive(text));
-    });
+    let listenedBefore = false;
+    const listening = await this.sql.listen(
+      CHANNEL,
+      (text) => {
+        this.delivery = this.delivery.then(() => this.receive(text));
+      },
+      // called at every LISTEN: after the first one, the connection was lost and is back, and what was
+      // notified in between never arrives
+      () => {
+        if (listenedBefore) this.announceGap();
+        listenedBefore = true;
+      },
+    );
     this.unlisten = listening.unlisten;
+  }
+
+  onGap(listener: () => void): () => void {
+    this.gapListeners.add(listener);
+    return () => void this.gapListeners.delete(listener);
+  }
+
+  private announceGap(): void {
+    this.logger.warn('the pub/sub connection to the database was re-established: notifications sent meanwhile are lost');
+    for (const listener of [...this.gapListeners]) listener();
   }
 
   async publish<K extends keyof Topics>(topic: K, payload: Topics[K]): Promise<void> {
