@@ -45,11 +45,12 @@ describe('deploy/selfprivacy-api.service', () => {
     expect(verify(UNIT.replace('@system-service @mount', '@system-service @mounts')).output).toContain('Unknown system call group');
   });
 
-  it('runs node with tsx on src/main.ts from the checkout, as the test suites start the API', () => {
-    expect(setting('ExecStart')).toEqual([`${NIXOS_NODE} --import tsx src/main.ts`]);
+  it('runs the checkout as `npm start` does: node on scripts/start.mjs (the compiled API, rebuilt when older)', () => {
+    expect(setting('ExecStart')).toEqual([`${NIXOS_NODE} scripts/start.mjs`]);
     expect(setting('WorkingDirectory')).toEqual(['/opt/selfprivacy-api-ts']);
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-    expect(Object.keys(pkg.dependencies)).toContain('tsx'); // `npm ci --omit=dev` keeps it
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe('node scripts/start.mjs');
+    expect(Object.keys(pkg.dependencies)).toContain('esbuild'); // `npm ci --omit=dev` keeps the compiler
   });
 
   it('manages the NixOS host as root from a private data folder under /var/lib, and restarts on failure', () => {
