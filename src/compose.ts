@@ -85,7 +85,8 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
   const jobs = new DrizzleJobRepository(database.db);
   // authentication without a database lookup per request; revocations from any process reach it
   const tokens = new CachedTokenRepository(new DrizzleTokenRepository(database.db));
-  const stopForgettingRevoked = tokens.followRevocations(pubsub);
+  const instanceId = randomUUID();
+  const stopForgettingRevoked = tokens.followRevocations(pubsub, { instanceId, logger });
   const clock = new SystemClock(config.timeScale);
   const machine = await openHost(config, clock, logger);
   const background = new InProcessBackgroundWork(logger);
@@ -123,7 +124,7 @@ export async function openRuntime(config: Config, logger: Logger, options: Runti
     serviceMonitor: new ServiceMonitor({ host: machine.host, clock, background, logger }),
     jobFeed: new JobListFeed({ jobs, clock, pubsub, logger }),
     jobLogFeed: new SharedJobLogFeed({ pubsub, logger }),
-    instanceId: randomUUID(),
+    instanceId,
     logs: machine.logs,
     logFeed: new LogFollowers({ logs: machine.logs, logger }),
     metrics: openMetrics(config, machine.host, clock),

@@ -34,6 +34,8 @@ export interface Topics {
   jobLog: JobLogAppended;
   /** A device token stopped authenticating (deleted or refreshed): sockets opened with it must close. */
   tokenRevoked: { tokenHash: string };
+  /** Process `instanceId` has forgotten a revoked token (it no longer accepts it): the revoking call waits for these. */
+  tokenForgotten: { tokenHash: string; instanceId: string };
 }
 
 export interface PubSub {
@@ -118,6 +120,8 @@ export interface JobFeed {
 export interface InstanceRegistry {
   heartbeat(instanceId: string, now: Date): Promise<void>;
   remove(instanceId: string): Promise<void>;
+  /** Ids of the processes heard from since `since`. */
+  alive(since: Date): Promise<string[]>;
 }
 
 /** Counts failed attempts per client address (brute-force protection for public key endpoints). */

@@ -46,7 +46,7 @@ export async function listDevices(deps: Pick<Deps, 'tokens'>, caller: Caller): P
   return devices.map((d: DeviceToken) => ({ ...d, isCaller: d.name === caller.device.name }));
 }
 
-type RevokingDeps = Pick<Deps, 'tokens' | 'pubsub' | 'logger'>;
+type RevokingDeps = Pick<Deps, 'tokens' | 'pubsub' | 'logger'> & Partial<Pick<Deps, 'instances' | 'instanceId' | 'clock'>>;
 
 /** Replaces the caller's token with a new one for the same device (creation date kept); the old one is revoked. */
 export async function refreshDeviceToken(deps: RevokingDeps, callerToken: string): Promise<string> {

@@ -161,4 +161,21 @@ describe('CachedTokenRepository', () => {
     expect(await racing.findByHash(hashSecret(token))).toBeUndefined();
     await stop();
   });
+
+  it('acknowledges each revocation it followed under its process id, after forgetting', async () => {
+    const store = new CountingTokenRepository();
+    const pubsub = new InMemoryPubSub();
+    const tokens = new CachedTokenRepository(store);
+    const stop = tokens.followRevocations(pubsub, { instanceId: 'process-b', logger: silentLogger });
+    await store.insert({ name: 'phone', createdAt: new Date(), tokenHash: 'digest' });
+    await tokens.findByHash('digest');
+    await store.deleteByName('phone');
+    const acknowledgements = pubsub.subscribe('tokenForgotten');
+
+    await pubsub.publish('tokenRevoked', { tokenHash: 'digest' });
+
+    expect((await acknowledgements.next()).value).toEqual({ tokenHash: 'digest', instanceId: 'process-b' });
+    expect(await tokens.findByHash('digest')).toBeUndefined();
+    await stop();
+  });
 });

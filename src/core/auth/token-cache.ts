@@ -1,5 +1,5 @@
 import type { DeviceToken } from './auth-types.js';
-import type { PubSub, TokenRepository } from '../ports.js';
+import type { Logger, PubSub, TokenRepository } from '../ports.js';
 
 /**
  * How long a found token is trusted without asking the database again. Revocations reach every
@@ -101,13 +101,21 @@ export class CachedTokenRepository implements TokenRepository {
 
   /**
    * Forgets digests as any process sharing the database announces their revocation, and everything
-   * when the pub/sub may have missed notices; returns a function that stops listening.
+   * when the pub/sub may have missed notices; returns a function that stops listening. With
+   * `acknowledge`, each forgotten digest is acknowledged as `tokenForgotten` under this process's id:
+   * the revoking call waits for that (token-revocation.ts).
    */
-  followRevocations(pubsub: PubSub): () => Promise<void> {
+  followRevocations(pubsub: PubSub, acknowledge?: { instanceId: string; logger: Logger }): () => Promise<void> {
     const revocations = pubsub.subscribe('tokenRevoked');
     const stopGaps = pubsub.onGap?.(() => this.forgetAll());
     void (async () => {
-      for await (const { tokenHash } of revocations) this.forget(tokenHash);
+      for await (const { tokenHash } of revocations) {
+        this.forget(tokenHash);
+        if (!acknowledge) continue;
+        pubsub.publish('tokenForgotten', { tokenHash, instanceId: acknowledge.instanceId }).catch((err: unknown) => {
+          acknowledge.logger.warn('could not acknowledge a revoked device token; its revoking call waits for its time limit', { error: String(err) });
+        });
+      }
     })();
     return async () => {
       stopGaps?.();

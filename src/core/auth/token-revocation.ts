@@ -2,11 +2,15 @@ import type { Deps } from '../ports.js';
 import { hashSecret } from './secrets.js';
 
 /**
- * How long a revoking call waits for its own notice to come back through the pub/sub before it
- * answers anyway (the link to the database is down: other processes then forget the token when
- * their cache entry expires or the link is back).
+ * How long a revoking call waits for every process to confirm it forgot the token before it answers
+ * anyway (a process died without saying so, or the link to the database is down: such a process
+ * forgets the token when its cache entry expires or its link is back).
  */
-export const REVOCATION_ECHO_WAIT_MS = 2_000;
+export const REVOCATION_WAIT_MS = 2_000;
+/** Processes heard from this recently (three heartbeats) are waited for. */
+const ALIVE_WINDOW_MS = 30_000;
+
+type AnnouncingDeps = Pick<Deps, 'pubsub' | 'logger'> & Partial<Pick<Deps, 'instances' | 'instanceId' | 'clock'>>;
 
 /** The key under which a token's revocation is announced and its open sockets are found: its stored digest. */
 export function revocationKey(token: string): string {
@@ -19,39 +23,60 @@ export function revocationKey(token: string): string {
  * is logged, not raised: the token is already gone, and sockets re-check their caller before each
  * operation.
  *
- * It returns once its own notice came back through the pub/sub (at most REVOCATION_ECHO_WAIT_MS), so
- * the caller's answer, and so the caller's next request, comes after the notice was handed to every
- * process: PostgreSQL queues a NOTIFY for every listening session when the publishing transaction
- * commits, and each listening session, idle, sends it on at once, ours and the other processes' alike
- * (with PGlite there is one process, whose pub/sub delivers while publishing). Without the wait, the
- * answer could overtake the commit of the notice itself. What the echo cannot prove is that another
- * process has already *read* the notice: if its database session were slower to send it than ours, or
- * its event loop took the next request in before reading it, that request could still be served from
- * its cache. Closing even that would take an acknowledgement from every process for each revocation (or
- * a database round trip per request, which the cache exists to avoid); what is left is a socket read
- * racing a client's whole round trip (our answer, its next request), and the cache's lifetime bounds a
- * notice that is lost altogether.
+ * It returns once every live API process (the instance registry's, and this one) has acknowledged that
+ * it forgot the token (`tokenForgotten`), at most REVOCATION_WAIT_MS, so the caller's next request is
+ * refused by whichever process it reaches. Waiting only for our own notice to come back would not be
+ * enough: PostgreSQL queues a NOTIFY for every listener at commit, but whether another process has *read*
+ * it when the caller's next request arrives there is a race between two sockets (seen in practice on a
+ * busy machine). The registry is read after the token's row is gone: a process that registers later
+ * starts serving after that and cannot have remembered the token. Without a registry (unit tests), the
+ * call waits for its own notice to come back.
  */
-export async function announceRevocation(deps: Pick<Deps, 'pubsub' | 'logger'>, tokenHash: string): Promise<void> {
-  // subscribed before publishing, so the echo cannot pass by unseen
+export async function announceRevocation(deps: AnnouncingDeps, tokenHash: string): Promise<void> {
+  const acknowledgements = deps.pubsub.subscribe('tokenForgotten');
   const echoes = deps.pubsub.subscribe('tokenRevoked');
-  let echoed = false;
-  const timer = setTimeout(() => void echoes.return?.(), REVOCATION_ECHO_WAIT_MS);
   try {
+    const awaited = await processesToHearFrom(deps);
     await deps.pubsub.publish('tokenRevoked', { tokenHash });
-    for await (const notice of echoes) {
-      if (notice.tokenHash === tokenHash) {
-        echoed = true;
-        break;
+    if (awaited) {
+      const heard = await waitFor(acknowledgements, (ack) => ack.tokenHash === tokenHash && awaited.delete(ack.instanceId) && awaited.size === 0);
+      if (!heard && awaited.size > 0) {
+        deps.logger.warn('some API processes did not confirm they forgot a revoked device token in time; they forget it when their cache expires', {
+          processes: awaited.size,
+        });
       }
+    } else {
+      await waitFor(echoes, (notice) => notice.tokenHash === tokenHash);
     }
-    if (!echoed) deps.logger.warn('a revoked device token\'s notice did not come back in time; other processes forget it when their cache expires');
   } catch (err) {
     deps.logger.error('could not announce a revoked device token; its sockets are refused at their next operation', {
       error: String(err),
     });
   } finally {
-    clearTimeout(timer);
+    await acknowledgements.return?.();
     await echoes.return?.();
+  }
+}
+
+/** This process and every other heard from lately; undefined without a registry (or when it cannot be read). */
+async function processesToHearFrom(deps: AnnouncingDeps): Promise<Set<string> | undefined> {
+  if (!deps.instances || !deps.instanceId || !deps.clock) return undefined;
+  try {
+    const since = new Date(deps.clock.now().getTime() - ALIVE_WINDOW_MS);
+    return new Set([deps.instanceId, ...(await deps.instances.alive(since))]);
+  } catch (err) {
+    deps.logger.warn('could not list the API processes to wait for after revoking a device token', { error: String(err) });
+    return undefined;
+  }
+}
+
+/** Reads `items` until `done` says so (true) or REVOCATION_WAIT_MS have passed (false). */
+async function waitFor<T>(items: AsyncIterableIterator<T>, done: (item: T) => boolean): Promise<boolean> {
+  const timer = setTimeout(() => void items.return?.(), REVOCATION_WAIT_MS);
+  try {
+    for await (const item of items) if (done(item)) return true;
+    return false;
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -118,6 +118,11 @@ export class DrizzleInstanceRegistry implements InstanceRegistry {
   async remove(instanceId: string): Promise<void> {
     await this.db.delete(apiInstances).where(eq(apiInstances.id, instanceId));
   }
+
+  async alive(since: Date): Promise<string[]> {
+    const rows = await this.db.select({ id: apiInstances.id }).from(apiInstances).where(gte(apiInstances.heartbeatAt, since));
+    return rows.map((row) => row.id);
+  }
 }
 
 // A job that recorded where its work stands says so rather than the generic failure text.
