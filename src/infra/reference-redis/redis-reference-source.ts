@@ -1,4 +1,3 @@
-import { createClient } from '@redis/client';
 import type { RedisHash, ReferenceBackupRecords, ReferenceRecords, ReferenceSource } from '../../core/migration/reference-source.js';
 import type { RedisEndpoint } from './redis-url.js';
 
@@ -11,7 +10,9 @@ const USERPANEL_DB = 1;
 const EMAIL_PASSWORD_KEY = /^priv\/user\/([^/]+)\/passwords\/([^/]+)$/;
 const LAST_BACKUP_PREFIX = 'backups:last-backed-up:';
 
-function makeClient({ socket, username, password }: RedisEndpoint, database: number) {
+// Loaded when an import runs: a server that never imports from the reference does not carry the client.
+async function makeClient({ socket, username, password }: RedisEndpoint, database: number) {
+  const { createClient } = await import('@redis/client');
   return createClient({
     socket: { ...socket, connectTimeout: CONNECT_TIMEOUT_MS, socketTimeout: SOCKET_TIMEOUT_MS, reconnectStrategy: false },
     username,
@@ -22,7 +23,7 @@ function makeClient({ socket, username, password }: RedisEndpoint, database: num
   });
 }
 
-type Client = ReturnType<typeof makeClient>;
+type Client = Awaited<ReturnType<typeof makeClient>>;
 
 /** Reads the reference API's keys (spec §14.3) from its Redis, read-only: nothing there is changed. */
 export class RedisReferenceSource implements ReferenceSource {
@@ -42,7 +43,7 @@ export class RedisReferenceSource implements ReferenceSource {
   private async withClient<T>(database: number, use: (client: Client) => Promise<T>): Promise<T> {
     const { label } = this.endpoint;
     let lastError: unknown;
-    const client = makeClient(this.endpoint, database);
+    const client = await makeClient(this.endpoint, database);
     client.on('error', (err: unknown) => {
       lastError = err;
     });
