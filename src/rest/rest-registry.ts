@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import { type NextFunction, type Request, type RequestHandler, type Response, Router } from 'express';
 import { z } from 'zod';
 import { CoreError } from '../core/errors.js';
 import type { Deps } from '../core/ports.js';
@@ -9,6 +9,9 @@ import type { LegacyReply, LegacyRequest, LegacyRoute, RestRoute, StreamRoute } 
 import { requestCaller } from './rest-auth.js';
 
 const expressPath = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+
+// What a declared path matches: each `{param}` one non-empty segment.
+const routePattern = (path: string) => new RegExp(`^${path.replace(/\{\w+\}/g, '[^/]+')}$`);
 
 function pathParams(path: string): string[] {
   return [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
@@ -26,25 +29,42 @@ export class RestRegistry {
   router(deps: Deps): Router {
     // Legacy paths match exactly: no trailing-slash variant, case-sensitive (express defaults to neither).
     const router = Router({ strict: true, caseSensitive: true });
-    for (const route of this.routes) {
-      router[route.method](expressPath(route.path), async (req: Request, res: Response, next: NextFunction) => {
-        try {
-          if ('respond' in route) return await route.respond(this.request(route, req, deps), { req, res });
-          const reply = await this.answer(route, req, deps);
-          res.status(reply.status).json(reply.body);
-        } catch (err) {
-          if (res.headersSent) return void res.destroy(); // too late for an error answer
-          next(err);
-        }
-      });
-    }
+    for (const route of this.routes) router[route.method](expressPath(route.path), this.handler(route, deps));
     return router;
+  }
+
+  /**
+   * The handlers of the paths without parameters, by `METHOD /path` (GET, POST ...): the ones the router
+   * above would pick for exactly that path, i.e. not hidden by an earlier route whose pattern matches it.
+   */
+  exactHandlers(deps: Deps): Map<string, RequestHandler> {
+    const handlers = new Map<string, RequestHandler>();
+    this.routes.forEach((route, index) => {
+      if (pathParams(route.path).length > 0) return;
+      const hidden = this.routes.slice(0, index).some((earlier) => earlier.method === route.method && routePattern(earlier.path).test(route.path));
+      const key = `${route.method.toUpperCase()} ${route.path}`;
+      if (!hidden && !handlers.has(key)) handlers.set(key, this.handler(route, deps));
+    });
+    return handlers;
+  }
+
+  private handler(route: RestRoute, deps: Deps): RequestHandler {
+    return async (req: Request, res: Response, next: NextFunction) => {
+      try {
+        if ('respond' in route) return await route.respond(this.request(route, req, deps), { req, res });
+        const reply = await this.answer(route, req, deps);
+        res.status(reply.status).json(reply.body);
+      } catch (err) {
+        if (res.headersSent) return void res.destroy(); // too late for an error answer
+        next(err);
+      }
+    };
   }
 
   /** The methods served at a concrete request path (for 405 answers). */
   methodsFor(requestPath: string): string[] {
     return this.routes
-      .filter((route) => new RegExp(`^${route.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(requestPath))
+      .filter((route) => routePattern(route.path).test(requestPath))
       .map((route) => route.method.toUpperCase());
   }
 

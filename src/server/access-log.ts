@@ -1,6 +1,5 @@
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger as Pino } from 'pino';
-import { pinoHttp } from 'pino-http';
 
 // Query parameters whose values are worth logging: none of them is ever a secret.
 const LOGGED_QUERY_VALUES = new Set(['withMainUser']);
@@ -18,13 +17,23 @@ export function loggableUrl(url: string | undefined): string {
   return `${raw.slice(0, queryStart)}?${shown.join('&')}`;
 }
 
-/** One JSON line per request: method, loggable URL and status; never headers or bodies. */
-export function accessLog(logger: Pino): RequestHandler {
-  return pinoHttp({
-    logger,
-    serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: loggableUrl(req.url) }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-  });
+/**
+ * One JSON line per request once its answer is done (or cut short): method, loggable URL, status and
+ * the time taken; never headers or bodies. Called first for each request (also usable as express
+ * middleware). The line is built only when the response closes, with no per-request logger.
+ */
+export function accessLog(logger: Pino): (req: IncomingMessage, res: ServerResponse, next?: () => void) => void {
+  return (req, res, next) => {
+    const started = Date.now();
+    const { method, url } = req; // as received: express rewrites req.url below a mount point
+    res.once('close', () => {
+      const statusCode = res.statusCode;
+      const level = statusCode >= 500 ? 'error' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
+      const line = { req: { method, url: loggableUrl(url) }, res: { statusCode }, responseTime: Date.now() - started };
+      if (level === 'error') logger.error(line, 'request errored');
+      else logger.info(line, !req.readableAborted && res.writableEnded ? 'request completed' : 'request aborted');
+    });
+    next?.();
+  };
 }

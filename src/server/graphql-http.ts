@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { parse as urlParse } from 'node:url';
+import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { expressMiddleware } from '@as-integrations/express5';
-import type { RequestHandler } from 'express';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { Request, Response } from 'express';
+import { type DocumentNode, GraphQLError, type GraphQLSchema } from 'graphql';
 import { authenticate } from '../core/auth/device-tokens.js';
 import type { Deps } from '../core/ports.js';
 import type { GqlContext } from '../resolvers/context.js';
@@ -32,12 +32,22 @@ const variableErrorsAsExecutionErrors: ApolloServerPlugin<GqlContext> = {
   },
 };
 
+// Apollo keeps each parsed and validated document in its document store and hands the same object back
+// for the same query text: whether it asks for the schema is worked out once per document.
+const introspectionAsked = new WeakMap<DocumentNode, boolean>();
+
+function asksForIntrospectionOnce(document: DocumentNode): boolean {
+  let asks = introspectionAsked.get(document);
+  if (asks === undefined) introspectionAsked.set(document, (asks = asksForIntrospection(document)));
+  return asks;
+}
+
 /** The schema is described to authenticated callers only (Apollo's own switch is all or nothing). */
 const introspectionForCallersOnly: ApolloServerPlugin<GqlContext> = {
   async requestDidStart() {
     return {
       async didResolveOperation({ contextValue, document }) {
-        if (contextValue.caller || !asksForIntrospection(document)) return;
+        if (contextValue.caller || !asksForIntrospectionOnce(document)) return;
         throw new GraphQLError('Introspection is available to authenticated callers only.', {
           extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
         });
@@ -46,7 +56,10 @@ const introspectionForCallersOnly: ApolloServerPlugin<GqlContext> = {
   },
 };
 
-/** Apollo Server on POST /graphql; the caller is resolved once per request from its token. */
+/**
+ * Apollo Server for GraphQL over HTTP; the caller is resolved once per request from its token.
+ * `handle` does what Apollo's express integration did, on a request whose body express's parsers have read.
+ */
 export async function createGraphqlHttp(server: Server, schema: GraphQLSchema, deps: Deps) {
   const apollo = new ApolloServer<GqlContext>({
     schema,
@@ -69,15 +82,30 @@ export async function createGraphqlHttp(server: Server, schema: GraphQLSchema, d
     },
   });
   await apollo.start();
-  const middleware: RequestHandler = expressMiddleware(apollo, {
-    context: async ({ req }) => ({
-      deps,
-      caller: await authenticate(deps, tokenFromRequest(req.headers, req.url)),
-      clientKey: req.ip ?? 'unknown',
-      rawVariables: rawVariablesOf(req.body),
-    }),
-  });
-  return { middleware, stop: () => apollo.stop() };
+  const handle = async (req: Request, res: Response): Promise<void> => {
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: req.method.toUpperCase(), headers, search: searchOf(req.url), body: req.body },
+      context: async () => ({
+        deps,
+        caller: await authenticate(deps, tokenFromRequest(req.headers, req.url)),
+        clientKey: req.ip ?? 'unknown',
+        rawVariables: rawVariablesOf(req.body),
+      }),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status || 200;
+    if (response.body.kind === 'complete') {
+      res.send(response.body.string); // express's send: length, ETag, 304 for a fresh GET
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+  return { handle, stop: () => apollo.stop() };
 }
 
 /**
@@ -92,6 +120,16 @@ function refusedWithClientStatus(error: unknown): boolean {
 function isStackOverflow(error: unknown): boolean {
   const original = (error as { originalError?: unknown } | undefined)?.originalError ?? error;
   return original instanceof RangeError || (error instanceof Error && /Maximum call stack size exceeded/.test(error.message));
+}
+
+/**
+ * The query string as url.parse gives it. Without a fragment that is the text from `?` on; url.parse
+ * also percent-escapes a few characters there, which Apollo's URLSearchParams decodes back the same.
+ */
+function searchOf(url: string): string {
+  if (url.includes('#')) return urlParse(url).search ?? '';
+  const queryStart = url.indexOf('?');
+  return queryStart < 0 ? '' : url.slice(queryStart);
 }
 
 function rawVariablesOf(body: unknown): Record<string, unknown> | undefined {

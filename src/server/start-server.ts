@@ -40,8 +40,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   runtime.controlSocket?.serve(control.handle);
   const schema = await buildApiSchema();
   const server = createServer();
-  const { app, stop } = await createApp(server, schema, deps, { trustProxy: config.trustProxy, accessLog: pino });
-  server.on('request', app);
+  const { handle, stop } = await createApp(server, schema, deps, { trustProxy: config.trustProxy, accessLog: pino });
+  server.on('request', handle);
   const sockets = attachGraphqlWebSocket(server, schema, deps);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
