@@ -210,10 +210,15 @@ function openMetrics(config: Config, host: Host, clock: SystemClock): MetricsSou
   return new SimulatedMetricsSource(clock, () => host.blockDevices());
 }
 
-/** Lets simulated rebuilds follow the enabled services; a server starts measuring service folders at once. */
+/**
+ * Lets simulated rebuilds follow the enabled services; a server starts measuring service folders and listing
+ * block devices at once, so no request waits for du or lsblk.
+ */
 async function wireServices(deps: Deps, server: boolean): Promise<void> {
   if (deps.host instanceof SimulatedHost) deps.host.onRebuild(() => plannedServiceUnits(deps));
-  if (server) void deps.serviceMonitor.measureFolders(allFolders(await loadServiceDefinitions(deps)));
+  if (!server) return;
+  void deps.serviceMonitor.measureFolders(allFolders(await loadServiceDefinitions(deps)));
+  deps.serviceMonitor.blockDevices().catch(() => undefined); // a failure is logged; a request lists them again
 }
 
 /** Announces this process, fails jobs that died with another (or an earlier) process, and keeps doing so. */

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Deps } from '../core/ports.js';
+import { hostStatsCommand } from './host-stats-command.js';
 import { importReferenceCommand } from './import-reference-command.js';
 import { simulateCommands } from './simulate-commands.js';
 import { tokenCommands } from './token-commands.js';
@@ -37,7 +38,12 @@ export class CommandError extends Error {
   override name = 'CommandError';
 }
 
-const COMMANDS: readonly CliCommand<unknown>[] = [...tokenCommands, importReferenceCommand as CliCommand<unknown>, ...simulateCommands];
+const COMMANDS: readonly CliCommand<unknown>[] = [
+  ...tokenCommands,
+  importReferenceCommand as CliCommand<unknown>,
+  ...simulateCommands,
+  hostStatsCommand as CliCommand<unknown>,
+];
 
 export function listCommands(): readonly CliCommand<unknown>[] {
   return COMMANDS;

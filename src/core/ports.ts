@@ -1,5 +1,5 @@
 import type { DeviceToken, NewDeviceKey, RecoveryKey } from './auth/auth-types.js';
-import type { Host, UnitState } from './host/host-types.js';
+import type { BlockDevice, Host, UnitState } from './host/host-types.js';
 import type { JobLogAppended, JobLogLine, JobLogNews } from './jobs/job-log-types.js';
 import type { Job, JobChange, JobCheckpoint } from './jobs/job-types.js';
 import type { PrometheusData } from './monitoring/monitoring-types.js';
@@ -148,6 +148,11 @@ export interface BackgroundWork {
 export interface JsonDocumentStore<T> {
   read(): Promise<T>;
   /**
+   * The document for reading only (frozen), shared by every caller until the file changes: no read or parse
+   * when it did not. Stores without it are read with `read()`.
+   */
+  readShared?(): Promise<Readonly<T>>;
+  /**
    * Applies `change` to a fresh copy under an exclusive lock and writes it atomically; nothing is
    * written when `change` throws. Concurrent updates (in this process or another) never lose each other.
    */
@@ -186,6 +191,10 @@ export interface ServiceFacts {
   unitStates(units: readonly string[]): Promise<Map<string, UnitState>>;
   /** Forgets unit states (after starting, stopping or restarting units). */
   forgetUnitStates(): void;
+  /** Block devices from one shared `lsblk`: at most 10 s old, then refreshed in the background. */
+  blockDevices(): Promise<BlockDevice[]>;
+  /** Forgets the block devices (after mounting, resizing, or moving data between volumes). */
+  forgetBlockDevices(): void;
   /** The last measured size of each path (0 before its first measurement); never waits for a measurement. */
   folderSizes(paths: readonly string[]): Map<string, number>;
   /** Fresh measured sizes of every path, or undefined when one of them has no fresh measurement. */

@@ -32,6 +32,10 @@ export class FakeHost implements Host {
     if (this.failing.has(method)) throw new Error(`${method} failed`);
   }
 
+  /** Every recorded call stands for one process. */
+  processCount() {
+    return this.calls.length;
+  }
   async kernelVersion() {
     this.record('kernelVersion');
     return this.kernel;

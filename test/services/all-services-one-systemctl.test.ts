@@ -97,14 +97,18 @@ describe('allServices on the NixOS host', () => {
     expect(Object.fromEntries(services.map((s: any) => [s.id, s.isInstalled]))).toMatchObject({ nextcloud: true, gitea: true, bitwarden: false, pleroma: false });
   });
 
-  it('runs lsblk once per request, for the volumes, their usages and every service storage usage', async () => {
+  it('lists block devices with one lsblk for the volumes, their usages and every service storage usage, shared by later requests', async () => {
+    (deps.clock as FixedClock).advance(10 * 60 * 1000); // past any listing's lifetime: this request waits for a new one
     const before = bin.calls().filter((c) => c.program === 'lsblk').length;
 
     const result = await run();
+    const again = await run();
 
     expect(result.errors).toBeUndefined();
+    expect(again.errors).toBeUndefined();
     expect(bin.calls().filter((c) => c.program === 'lsblk')).toHaveLength(before + 1);
     expect((result.data as any).storage.volumes.map((v: any) => v.name).sort()).toEqual(['sda1', 'sdb']);
+    expect((again.data as any).storage.volumes).toEqual((result.data as any).storage.volumes);
   });
 
   it('serves a second request within the second from the cache (no new systemctl), and asks again after it', async () => {

@@ -55,6 +55,11 @@ export interface NetworkAddresses {
 // Long-running methods take an optional trailing `signal`: when it aborts, the work stops (its child
 // processes are killed) and the call rejects with the signal's reason.
 export interface Host {
+  /**
+   * How many host processes this host has run since it was created: those spawned on NixOS (systemctl, lsblk,
+   * du, journalctl ...), and in the simulation the commands it stands in for, counted as NixOS would run them.
+   */
+  processCount(): number;
   /** `uname -a`, trimmed. */
   kernelVersion(): Promise<string>;
 

@@ -1,24 +1,11 @@
 import type { Deps } from '../ports.js';
 import { LEGACY_TOGGLE_NAMES } from './service-messages.js';
 import { ServicesSnapshot } from './service-snapshot.js';
+import { legacyStatusUnits } from './legacy-status-units.js';
 import { legacyStatusCode } from './service-status.js';
 import { writeServiceEnabled } from './service-lifecycle.js';
 
 // The 1.2.x REST view of services: a fixed set of keys and their systemd units.
-
-/** Each legacy key, the service whose units it reports (when known), and the unit to ask for otherwise. */
-const LEGACY_STATUS_KEYS: readonly { key: string; service?: string; unitIndex?: number; fallback: string }[] = [
-  // The mail server's dovecot and postfix units, one key each (1.2 named dovecot's unit dovecot2.service).
-  { key: 'imap', service: 'simple-nixos-mailserver', unitIndex: 0, fallback: 'dovecot.service' },
-  { key: 'smtp', service: 'simple-nixos-mailserver', unitIndex: 1, fallback: 'postfix.service' },
-  { key: 'http', fallback: 'nginx.service' },
-  // Templated services report their current units (Gitea runs as forgejo.service nowadays).
-  { key: 'bitwarden', service: 'bitwarden', fallback: 'vaultwarden.service' },
-  { key: 'gitea', service: 'gitea', fallback: 'gitea.service' },
-  { key: 'nextcloud', service: 'nextcloud', fallback: 'phpfpm-nextcloud.service' },
-  { key: 'ocserv', service: 'ocserv', fallback: 'ocserv.service' },
-  { key: 'pleroma', service: 'pleroma', fallback: 'pleroma.service' },
-];
 
 type StatusDeps = Pick<Deps, 'userData' | 'host' | 'serviceDefinitions' | 'serviceMonitor' | 'logger'>;
 
@@ -28,13 +15,9 @@ type StatusDeps = Pick<Deps, 'userData' | 'host' | 'serviceDefinitions' | 'servi
  */
 export async function legacyServiceStatus(deps: StatusDeps): Promise<Record<string, number>> {
   const snapshot = new ServicesSnapshot(deps);
-  const services = await snapshot.services();
-  const unitsOf = LEGACY_STATUS_KEYS.map(({ key, service, unitIndex, fallback }) => {
-    const units = services.find((s) => s.id === service)?.units;
-    const chosen = units && (unitIndex === undefined ? units : units.slice(unitIndex, unitIndex + 1));
-    return { key, units: chosen && chosen.length > 0 ? chosen : [fallback] };
-  });
-  const states = await snapshot.unitStates(unitsOf.flatMap((k) => k.units));
+  const unitsOf = legacyStatusUnits(await snapshot.services());
+  // the same batch as the services screen asks for, so either answers from the other's query
+  const states = await snapshot.unitStates();
   return Object.fromEntries(unitsOf.map(({ key, units }) => [key, legacyStatusCode(units, states)]));
 }
 

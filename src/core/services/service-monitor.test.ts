@@ -142,3 +142,66 @@ describe('ServiceMonitor.folderSizes', () => {
     expect(queries(host, 'folderSizes')).toBe(2);
   });
 });
+
+describe('ServiceMonitor.blockDevices', () => {
+  const disk = (fsavail: string) => ({ name: 'sdb', path: '/dev/sdb', fsavail, fssize: '100', fsused: '0', size: '100', fstype: 'ext4', mountpoints: ['/volumes/sdb'], label: null, uuid: 'u', model: null, serial: null, type: 'disk' });
+  const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('shares one listing between simultaneous and later callers for 10 seconds', async () => {
+    const { host, clock, monitor } = setup();
+    host.devices = [disk('60')];
+
+    const [a, b] = await Promise.all([monitor.blockDevices(), monitor.blockDevices()]);
+    host.devices = [disk('50')];
+    clock.advance(9_000);
+    const later = await monitor.blockDevices();
+
+    expect(a).toEqual([disk('60')]);
+    expect(b).toBe(a);
+    expect(later).toBe(a);
+    expect(queries(host, 'blockDevices')).toBe(1);
+  });
+
+  it('answers an older listing once while a new one is taken in the background, then the new one', async () => {
+    const { host, clock, monitor } = setup();
+    host.devices = [disk('60')];
+    await monitor.blockDevices();
+    host.devices = [disk('50')];
+
+    clock.advance(11_000);
+    const stale = await monitor.blockDevices();
+    await flush();
+    const fresh = await monitor.blockDevices();
+
+    expect(stale).toEqual([disk('60')]);
+    expect(fresh).toEqual([disk('50')]);
+    expect(queries(host, 'blockDevices')).toBe(2);
+  });
+
+  it('waits for a new listing after being told to forget, and when the last one is more than 5 minutes old', async () => {
+    const { host, clock, monitor } = setup();
+    host.devices = [disk('60')];
+    await monitor.blockDevices();
+
+    host.devices = [disk('50')];
+    monitor.forgetBlockDevices();
+    const afterForget = await monitor.blockDevices();
+    host.devices = [disk('40')];
+    clock.advance(6 * 60_000);
+    const afterLongIdle = await monitor.blockDevices();
+
+    expect(afterForget).toEqual([disk('50')]);
+    expect(afterLongIdle).toEqual([disk('40')]);
+  });
+
+  it('reports a failed listing to its caller and lists again on the next question', async () => {
+    const { host, monitor } = setup();
+    host.devices = [disk('60')];
+    host.failing.add('blockDevices');
+
+    await expect(monitor.blockDevices()).rejects.toThrow('blockDevices failed');
+    host.failing.clear();
+
+    expect(await monitor.blockDevices()).toEqual([disk('60')]);
+  });
+});

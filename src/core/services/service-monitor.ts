@@ -1,4 +1,4 @@
-import type { UnitState } from '../host/host-types.js';
+import type { BlockDevice, UnitState } from '../host/host-types.js';
 import type { Deps, ServiceFacts } from '../ports.js';
 import { unknownUnitState } from './service-status.js';
 
@@ -8,6 +8,11 @@ const UNIT_STATES_TTL_MS = 1000;
 const UNIT_STATES_JOIN_MS = 5000;
 // The reference caches folder sizes for 15 minutes; a walk of a large Nextcloud takes minutes.
 const FOLDER_SIZES_TTL_MS = 15 * 60 * 1000;
+// Block devices change when a volume is attached, mounted or resized (our own operations forget the listing at
+// once) and their free space as data grows: a listing answers as is for 10 s, then once more while a new one is
+// taken in the background; one older than 5 minutes is not shown, the request waits for a new one.
+const BLOCK_DEVICES_FRESH_MS = 10_000;
+const BLOCK_DEVICES_STALE_MAX_MS = 5 * 60 * 1000;
 
 type MonitorDeps = Pick<Deps, 'host' | 'clock' | 'background' | 'logger'>;
 
@@ -22,6 +27,8 @@ export class ServiceMonitor implements ServiceFacts {
   private readonly sizes = new Map<string, number>();
   private sizesAt?: number;
   private sizing?: Promise<void>;
+  private devices?: { at: number; list: BlockDevice[] };
+  private devicesInFlight?: Promise<BlockDevice[]>;
 
   constructor(private readonly deps: MonitorDeps) {}
 
@@ -56,6 +63,49 @@ export class ServiceMonitor implements ServiceFacts {
   forgetUnitStates(): void {
     this.units = undefined;
     this.unitsInFlight = undefined;
+  }
+
+  /**
+   * The block devices (one `lsblk` shared by every caller): the last listing while it is under 10 s old; an
+   * older one (under 5 minutes) is answered while a new listing is taken in the background, so a request never
+   * waits for lsblk once one listing exists; none, or one forgotten, waits for a new one.
+   */
+  async blockDevices(): Promise<BlockDevice[]> {
+    const cached = this.devices;
+    const age = cached ? this.deps.clock.now().getTime() - cached.at : Number.POSITIVE_INFINITY;
+    if (cached && age < BLOCK_DEVICES_FRESH_MS) return cached.list;
+    const refresh = this.listBlockDevices();
+    if (cached && age < BLOCK_DEVICES_STALE_MAX_MS) {
+      refresh.catch(() => undefined); // reported below; the stale listing answers meanwhile
+      return cached.list;
+    }
+    return refresh;
+  }
+
+  /** Forgets the block-device listing (after mounting, resizing or moving data between volumes). */
+  forgetBlockDevices(): void {
+    this.devices = undefined;
+    this.devicesInFlight = undefined;
+  }
+
+  private listBlockDevices(): Promise<BlockDevice[]> {
+    if (this.devicesInFlight) return this.devicesInFlight;
+    const at = this.deps.clock.now().getTime();
+    const promise = this.deps.host.blockDevices();
+    this.devicesInFlight = promise;
+    promise.then(
+      (list) => {
+        // a listing forgotten while it was taken may predate the change: do not keep it
+        if (this.devicesInFlight !== promise) return;
+        this.devices = { at, list };
+        this.devicesInFlight = undefined;
+      },
+      (err: unknown) => {
+        if (this.devicesInFlight === promise) this.devicesInFlight = undefined;
+        this.deps.logger.warn('listing block devices failed', { error: String(err) });
+      },
+    );
+    return promise;
   }
 
   /**

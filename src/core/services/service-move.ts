@@ -132,6 +132,7 @@ async function runMove(deps: MoveDeps, initial: MovePlan, report: ReportProgress
         throw new MoveError(`could not move ${from} to ${to} : ${err instanceof Error ? err.message : String(err)}`);
       });
       state.folders[i]!.on = 'to';
+      deps.serviceMonitor.forgetBlockDevices(); // the volumes' free space changed
       undo.push(() => deps.host.moveFolder(to, from));
       progress += Math.floor(50 / service.folders.length);
       await report({ progress, statusText: M.movingData });
@@ -220,6 +221,7 @@ async function putBack(deps: MoveDeps, service: ServiceDefinition, undo: (() => 
   for (const step of undo.reverse()) {
     await step().catch((err: unknown) => deps.logger.error('undoing a service move step failed', { service: service.id, error: String(err) }));
   }
+  deps.serviceMonitor.forgetBlockDevices();
   await startUnits(deps, service, state.stopped, false);
 }
 

@@ -6,13 +6,31 @@ import type { ServiceDefinition } from './service-types.js';
 
 export type RegistryDeps = Pick<Deps, 'serviceDefinitions' | 'logger'>;
 
+// Each definition document is parsed once: the sources hand out the same document object until its file changes.
+const parsed = new WeakMap<object, ServiceDefinition | Error>();
+
+function parseOnce(document: unknown): ServiceDefinition {
+  if (typeof document !== 'object' || document === null) return parseServiceDefinition(document);
+  let result = parsed.get(document);
+  if (result === undefined) {
+    try {
+      result = parseServiceDefinition(document);
+    } catch (err) {
+      result = err instanceof Error ? err : new Error(String(err));
+    }
+    parsed.set(document, result);
+  }
+  if (result instanceof Error) throw result;
+  return result;
+}
+
 /** Every known service: the three built-ins in their order, then each valid templated definition (§9.1). */
 export async function loadServiceDefinitions(deps: RegistryDeps): Promise<ServiceDefinition[]> {
   const services = [...BUILTIN_SERVICES];
   const ids = new Set(services.map((s) => s.id));
   for (const { origin, document } of await deps.serviceDefinitions.load()) {
     try {
-      const definition = parseServiceDefinition(document);
+      const definition = parseOnce(document);
       if (ids.has(definition.id)) continue; // built-ins win; the first definition of an id wins
       ids.add(definition.id);
       services.push(definition);

@@ -2,6 +2,7 @@ import type { NetworkAddresses, UnitState } from '../host/host-types.js';
 import type { Deps } from '../ports.js';
 import { type Volume, volumesOf } from '../storage/volumes.js';
 import type { UserData } from '../userdata/userdata-types.js';
+import { legacyStatusUnits } from './legacy-status-units.js';
 import { allFolders, allUnits, loadServiceDefinitions } from './service-registry.js';
 import type { ServiceDefinition } from './service-types.js';
 
@@ -33,16 +34,21 @@ export class ServicesSnapshot {
     return (await this.services()).find((s) => s.id === id);
   }
 
+  /** The userdata for reading (shared and frozen when the store offers it: no file parse while it is unchanged). */
   userData(): Promise<UserData> {
-    return this.once('userData', () => this.deps.userData.read());
+    const store = this.deps.userData;
+    return this.once('userData', () => (store.readShared ? (store.readShared() as Promise<UserData>) : store.read()));
   }
 
   /**
-   * States of every service unit (plus `extra` units, which only the first call of a request may add:
-   * the legacy status route asks for a few more in the same batch).
+   * States of every service unit and of the units the legacy status route reports: always the same batch,
+   * so the services screen and `/services/status` share one systemd query (and its cached answer).
    */
-  unitStates(extra: readonly string[] = []): Promise<Map<string, UnitState>> {
-    return this.once('units', async () => this.deps.serviceMonitor.unitStates(allUnits(await this.services(), extra)));
+  unitStates(): Promise<Map<string, UnitState>> {
+    return this.once('units', async () => {
+      const services = await this.services();
+      return this.deps.serviceMonitor.unitStates(allUnits(services, legacyStatusUnits(services).flatMap((k) => k.units)));
+    });
   }
 
   /** Last measured folder sizes (a measurement runs in the background when they are stale). */
@@ -50,10 +56,10 @@ export class ServicesSnapshot {
     return this.once('sizes', async () => this.deps.serviceMonitor.folderSizes(allFolders(await this.services())));
   }
 
-  /** The usable volumes: one block-device listing per request, named after the request's userdata. */
+  /** The usable volumes from the shared block-device listing (no lsblk per request), named after the request's userdata. */
   volumes(): Promise<Volume[]> {
     return this.once('volumes', async () => {
-      const [devices, userData] = await Promise.all([this.deps.host.blockDevices(), this.userData()]);
+      const [devices, userData] = await Promise.all([this.deps.serviceMonitor.blockDevices(), this.userData()]);
       return volumesOf(devices, userData);
     });
   }

@@ -42,7 +42,7 @@ const STEPS: MigrationStep[] = [
 const STOP_TIMEOUT_MS = 5 * 60 * 1000;
 const RUNNING = ['active', 'activating', 'reloading'];
 
-type MigrationDeps = Pick<Deps, 'jobs' | 'clock' | 'pubsub' | 'instanceId' | 'background' | 'logger' | 'host' | 'userData'>;
+type MigrationDeps = Pick<Deps, 'jobs' | 'clock' | 'pubsub' | 'instanceId' | 'background' | 'logger' | 'host' | 'userData'> & Partial<Pick<Deps, 'serviceMonitor'>>;
 
 /** Starts the `migrations.migrate_to_binds` job; ALREADY_MIGRATED when userdata already uses binds. */
 export async function startMigrationToBinds(deps: MigrationDeps, input: BindMigrationInput): Promise<Job> {
@@ -115,7 +115,7 @@ async function stopUnits(deps: Pick<Deps, 'host' | 'clock'>, step: MigrationStep
 
 /** One folder: skipped when some volume already holds it or there is nothing to move. */
 async function moveToVolume(
-  deps: Pick<Deps, 'host' | 'logger'>,
+  deps: Pick<Deps, 'host' | 'logger'> & Partial<Pick<Deps, 'serviceMonitor'>>,
   volumeNames: string[],
   dataPath: string,
   bindPath: string,
@@ -126,6 +126,7 @@ async function moveToVolume(
   for (const name of volumeNames) if ((await deps.host.pathInfo(`/volumes/${name}/${dir}`)).exists) return;
   if (!(await deps.host.pathInfo(dataPath)).exists) return;
   await deps.host.moveFolder(dataPath, bindPath, signal);
+  deps.serviceMonitor?.forgetBlockDevices(); // data moved between volumes
   // like the reference, a failed mount or chown is logged and the migration goes on
   await deps.host.bindMount(bindPath, dataPath, signal).catch((err: unknown) => {
     deps.logger.error('bind migration: bind mount failed', { dataPath, error: String(err) });

@@ -15,9 +15,13 @@ export async function requireVolume(deps: VolumeDeps, name: string): Promise<Vol
 const byUuid = (volume: Volume) => `/dev/disk/by-uuid/${volume.uuid}`;
 
 /** Grows the filesystem to fill its (enlarged) device; resize2fs's own outcome is not reported, as in the reference. */
-export async function resizeVolume(deps: VolumeDeps, name: string): Promise<void> {
+export async function resizeVolume(deps: VolumeDeps & Partial<Pick<Deps, 'serviceMonitor'>>, name: string): Promise<void> {
   const volume = await requireVolume(deps, name);
-  await deps.host.resizeFilesystem(volume.path);
+  try {
+    await deps.host.resizeFilesystem(volume.path);
+  } finally {
+    deps.serviceMonitor?.forgetBlockDevices(); // the next listing shows the new size
+  }
 }
 
 /** Adds the volume to userdata `volumes` (mounted at /volumes/<name> by the next rebuild). */

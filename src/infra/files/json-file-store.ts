@@ -17,6 +17,9 @@ export interface JsonFileStoreOptions<T> {
   onLockLost?: (err: Error) => void;
 }
 
+// A file changed this recently may change again without its times moving (their clock ticks coarsely).
+const RACY_MS = 50;
+
 /**
  * A JSON file written the way NixOS tooling expects (4-space indent, key order kept) and safely:
  * updates queue up in this process and take a lock file against other processes; each write goes to
@@ -24,6 +27,8 @@ export interface JsonFileStoreOptions<T> {
  */
 export class JsonFileStore<T> implements JsonDocumentStore<T> {
   private queue: Promise<unknown> = Promise.resolve();
+  /** The last document readShared parsed, with the file's identity (inode, size, change times) it came from. */
+  private shared?: { version: string; document: Readonly<T>; settled: boolean };
 
   constructor(
     readonly path: string,
@@ -44,6 +49,29 @@ export class JsonFileStore<T> implements JsonDocumentStore<T> {
       if (err instanceof SyntaxError) throw new Error(`${this.path} is not readable JSON: ${syntaxErrorPlace(err)}`);
       throw new Error(`${this.path} is not readable JSON: ${(err as Error).message}`, { cause: err });
     }
+  }
+
+  /**
+   * The document, frozen, from the last parse while the file's inode, size and modification and change times
+   * are those it was parsed from (one stat instead of a read and a parse); after our own write, at once anew.
+   * A file modified within RACY_MS of its parse is parsed again each time, as a same-size rewrite within one
+   * tick of the filesystem's clock would keep its times. Writers are unaffected: an update reads under its lock.
+   */
+  async readShared(): Promise<Readonly<T>> {
+    const started = Date.now();
+    const info = await stat(this.path, { bigint: true }).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    });
+    if (!info) return this.read(); // the initial document, or MissingDocumentError
+    const version = `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+    const known = this.shared;
+    if (known?.version === version && known.settled) return known.document;
+    const document = deepFreeze(await this.read());
+    // a write between the stat and the read makes this parse newer than `version`: it is then parsed again next time
+    const changedAt = Number((info.mtimeNs > info.ctimeNs ? info.mtimeNs : info.ctimeNs) / 1_000_000n);
+    this.shared = { version, document, settled: started - changedAt > RACY_MS };
+    return document;
   }
 
   update<R>(change: (draft: T) => R | Promise<R>): Promise<R> {
@@ -75,6 +103,7 @@ export class JsonFileStore<T> implements JsonDocumentStore<T> {
       const draft = await this.read();
       const result = await change(draft);
       await this.write(draft);
+      this.shared = undefined;
       return result;
     } finally {
       await release();
@@ -114,6 +143,14 @@ export class MissingDocumentError extends Error {
   constructor(readonly path: string) {
     super(`${path} does not exist; it is never created from scratch (an empty one would become a skeletal configuration)`);
   }
+}
+
+function deepFreeze<D>(value: D): D {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
 
 function syntaxErrorPlace(err: SyntaxError): string {

@@ -67,6 +67,7 @@ export class CommandRunner {
   /** Live children, each with what stops it. */
   private readonly live = new Map<ChildProcess, () => void>();
   private shutDown = false;
+  private spawned = 0;
 
   constructor(
     private readonly baseEnv: NodeJS.ProcessEnv = process.env,
@@ -171,8 +172,14 @@ export class CommandRunner {
     for (const child of children) if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
   }
 
+  /** How many processes this runner has spawned so far. */
+  get spawnedCount(): number {
+    return this.spawned;
+  }
+
   private spawn(command: string, args: readonly string[], options: LinesOptions, stdin: 'pipe' | 'ignore'): ChildProcess {
     if (this.shutDown) throw new CommandStoppedError(command);
+    this.spawned += 1;
     return spawnInGroup(command, args, { cwd: options.cwd, env: { ...this.baseEnv, ...options.env }, stdin });
   }
 

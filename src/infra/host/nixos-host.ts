@@ -37,6 +37,11 @@ export class NixosHost implements Host {
     this.publicInterface = options.publicInterface ?? 'eth0';
   }
 
+  /** Every process of the command runner this host shares with the journal reader and restic. */
+  processCount(): number {
+    return this.runner.spawnedCount;
+  }
+
   async kernelVersion(): Promise<string> {
     return (await this.runner.check('uname', ['-a'])).stdout.trim();
   }

@@ -37,6 +37,8 @@ export class SimulatedHost implements Host {
   private readonly pending = new Map<string, number>();
   /** The bind mounts as last read or written, for filesPath (which cannot wait for the state file). */
   private mounts: Record<string, string>;
+  /** The commands the NixOS host would have run for what was asked so far. */
+  private commands = 0;
 
   constructor(
     stateFile: string,
@@ -50,6 +52,15 @@ export class SimulatedHost implements Host {
     this.store = new JsonFileStore(stateFile, { initial: sampleHostState, mode: 0o600 });
     this.journal = journal ?? new SimulatedJournal(() => clock.now());
     this.mounts = mountsInStateFile(stateFile);
+  }
+
+  processCount(): number {
+    return this.commands;
+  }
+
+  /** Counts `n` commands the NixOS host would run here (systemctl, lsblk, du ...). */
+  private standIn(n = 1): void {
+    this.commands += n;
   }
 
   /** Creates every data folder that is missing with a few sample files (at start). */
@@ -91,15 +102,19 @@ export class SimulatedHost implements Host {
   }
 
   async kernelVersion(): Promise<string> {
+    this.standIn(); // uname -a
     return (await this.state()).kernel;
   }
 
   async unitStates(units: readonly string[]): Promise<Map<string, UnitState>> {
+    if (units.length === 0) return new Map();
+    this.standIn(); // one systemctl show for all units
     const known = (await this.state()).units;
     return new Map(units.map((unit) => [unit, { unit, loaded: unit in known, activeState: known[unit] ?? 'inactive' }]));
   }
 
   async startUnit(unit: string): Promise<number> {
+    this.standIn(); // systemctl start
     const current = (await this.state()).units[unit];
     if (current === undefined) return NOT_FOUND_EXIT;
     const script = REBUILD_UNITS[unit];
@@ -122,6 +137,7 @@ export class SimulatedHost implements Host {
   }
 
   async stopUnit(unit: string): Promise<number> {
+    this.standIn(); // systemctl stop
     const current = (await this.state()).units[unit];
     if (current === undefined) return NOT_FOUND_EXIT;
     if (STOPPED.has(current) || current === 'deactivating') return 0; // systemd leaves an inactive unit inactive
@@ -135,6 +151,7 @@ export class SimulatedHost implements Host {
   }
 
   async restartUnit(unit: string): Promise<number> {
+    this.standIn(); // systemctl restart
     if ((await this.state()).units[unit] === undefined) return NOT_FOUND_EXIT;
     return this.transition(unit, ['activating', `Restarting ${unit}...`], 1000, ['active', `Started ${unit}.`]);
   }
@@ -175,25 +192,30 @@ export class SimulatedHost implements Host {
   }
 
   async unitLog(unit: string, lines: number): Promise<string[]> {
+    this.standIn(); // journalctl -u
     return this.journal.tail(unit, lines);
   }
 
   async *followUnitLog(unit: string, signal: AbortSignal): AsyncIterable<string> {
+    this.standIn(); // journalctl -f
     for await (const entry of this.journal.follow({ units: [unit] }, undefined, signal)) yield entry.message;
   }
 
   async reboot(): Promise<void> {
+    this.standIn(); // systemctl reboot
     this.journal.append(null, 'The system is going down for reboot NOW! (simulated: the API keeps running)', 5);
   }
 
   async pullConfiguration(signal?: AbortSignal): Promise<CommandOutcome> {
     signal?.throwIfAborted();
+    this.standIn(); // git pull
     this.journal.append(API_UNIT, 'git pull in /etc/nixos: Already up to date.');
     return { exitCode: 0, output: 'Already up to date.\n' };
   }
 
   async deleteOldGenerations(signal?: AbortSignal): Promise<CommandOutcome> {
     signal?.throwIfAborted();
+    this.standIn(); // nix-env --delete-generations
     const removed = await this.change((s) => {
       const old = s.generations - 1;
       s.generations = 1;
@@ -205,11 +227,13 @@ export class SimulatedHost implements Host {
 
   async printDeadStorePaths(signal?: AbortSignal): Promise<string> {
     signal?.throwIfAborted();
+    this.standIn(); // nix-store --gc --print-dead
     const count = (await this.state()).deadStorePaths;
     return Array.from({ length: count }, (_, i) => `${storePath(i)}\n`).join('');
   }
 
   async *collectGarbage(signal?: AbortSignal): AsyncIterable<string> {
+    this.standIn(); // nix-store --gc
     const count = (await this.state()).deadStorePaths;
     yield 'finding garbage collector roots...';
     for (let i = 0; i < count; i += 1) {
@@ -225,6 +249,7 @@ export class SimulatedHost implements Host {
   }
 
   async blockDevices(): Promise<BlockDevice[]> {
+    this.standIn(); // lsblk
     // Whole bytes even from a state file an older version wrote with fractions.
     const whole = (value: string | null) => (value === null ? null : byteString(value));
     return (await this.state()).devices.map((d) => ({ ...d, size: byteString(d.size), fssize: whole(d.fssize), fsused: whole(d.fsused), fsavail: whole(d.fsavail) }));
@@ -232,6 +257,7 @@ export class SimulatedHost implements Host {
 
   async resizeFilesystem(devicePath: string, signal?: AbortSignal): Promise<CommandOutcome> {
     signal?.throwIfAborted();
+    this.standIn(); // resize2fs
     const found = await this.change((s) => {
       const dev = s.devices.find((d) => d.path === devicePath);
       if (!dev?.fssize) return false;
@@ -248,6 +274,7 @@ export class SimulatedHost implements Host {
 
   async folderSizes(paths: readonly string[], signal?: AbortSignal): Promise<Map<string, number>> {
     signal?.throwIfAborted();
+    if (paths.length > 0) this.standIn(); // one du for all paths
     const s = await this.state();
     return new Map(
       paths.map((path) => {
@@ -261,6 +288,7 @@ export class SimulatedHost implements Host {
   }
 
   async pathInfo(path: string): Promise<PathInfo> {
+    this.standIn(); // stat
     const s = await this.state();
     const real = s.mounts[path] ?? path;
     const own = s.folders[real];
@@ -271,6 +299,7 @@ export class SimulatedHost implements Host {
 
   async moveFolder(from: string, to: string, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
+    this.standIn(2); // mkdir -p, mv -T
     await this.change(async (s) => {
       const moving = Object.keys(s.folders).filter((p) => p === from || p.startsWith(`${from}/`));
       if (moving.length === 0) throw new Error(`mv: cannot stat '${from}': No such file or directory`);
@@ -293,6 +322,7 @@ export class SimulatedHost implements Host {
 
   async chownRecursive(path: string, owner: string, group: string, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
+    this.standIn(); // chown -R
     await this.change((s) => {
       for (const [p, folder] of Object.entries(s.folders)) {
         if (p === path || p.startsWith(`${path}/`)) Object.assign(folder, { owner, group });
@@ -302,11 +332,13 @@ export class SimulatedHost implements Host {
 
   async bindMount(source: string, target: string, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
+    this.standIn(2); // mkdir -p, mount --bind
     await this.change((s) => void (s.mounts[target] = source));
     this.journal.append(null, `EXT4-fs: bind mount ${source} on ${target}`, 6, null);
   }
 
   async unmount(path: string): Promise<void> {
+    this.standIn(); // umount
     await this.change((s) => {
       if (!(path in s.mounts)) throw new Error(`umount: ${path}: not mounted.`);
       delete s.mounts[path];
@@ -339,6 +371,7 @@ export class SimulatedHost implements Host {
 
   async dumpDatabase(database: string, file: string, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
+    this.standIn(); // pg_dump
     const at = this.clock.now();
     await abortable(this.clock.sleep(400), signal);
     await writeSimulatedDump(this.filesPath(file), database, at);
@@ -347,6 +380,7 @@ export class SimulatedHost implements Host {
 
   async restoreDatabase(file: string, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
+    this.standIn(); // pg_restore
     let database: string;
     try {
       database = await readSimulatedDump(this.filesPath(file), file);

@@ -114,14 +114,25 @@ export const SIMULATED_SERVICE_CATALOGUE: Record<string, unknown>[] = [
 
 /** The simulated server's installed service modules; every one counts as installed (its flake input exists). */
 export class SimulatedServiceCatalogue implements ServiceDefinitionSource {
+  // One copy, handed out on every load: the registry parses each document once (by identity).
+  private readonly documents: readonly ServiceDefinitionDocument[] = SIMULATED_SERVICE_CATALOGUE.map((document) => ({
+    origin: `simulated catalogue: ${String((document.meta as { id: string }).id)}`,
+    document: deepFreeze(structuredClone(document)),
+  }));
+
   async load(): Promise<ServiceDefinitionDocument[]> {
-    return SIMULATED_SERVICE_CATALOGUE.map((document) => ({
-      origin: `simulated catalogue: ${String((document.meta as { id: string }).id)}`,
-      document: structuredClone(document),
-    }));
+    return [...this.documents];
   }
 
   async installedIds(): Promise<ReadonlySet<string> | undefined> {
     return undefined;
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
