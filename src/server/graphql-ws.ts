@@ -1,8 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, type GraphQLSchema, specifiedRules } from 'graphql';
-import type { Context } from 'graphql-ws';
-import { type Extra, useServer } from 'graphql-ws/use/ws';
+import { type FormattedExecutionResult, GraphQLError, type GraphQLSchema, specifiedRules } from 'graphql';
+import { type Context, makeServer } from 'graphql-ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { Caller } from '../core/auth/auth-types.js';
 import { authenticate, extractToken } from '../core/auth/device-tokens.js';
@@ -13,6 +12,8 @@ import { depthLimitedReviver } from './depth-limited-reviver.js';
 import { checkOperation } from './graphql-limits.js';
 import { PendingSockets } from './pending-sockets.js';
 import { tokenFromRequest } from './request-token.js';
+import { type SocketExtra as Extra, serveGraphqlWs } from './graphql-ws-sockets.js';
+import { encodedPayload, payloadReplacer, subscribeShared } from './shared-subscriptions.js';
 import { FORBIDDEN_CLOSE_CODE, SocketsByToken } from './sockets-by-token.js';
 import { subscriptionsOnlyRule } from './subscriptions-only.rule.js';
 import { createUpgradeGate } from './websocket-upgrade.js';
@@ -29,11 +30,13 @@ const MAX_PENDING_SOCKETS = 64;
 const MAX_PENDING_SOCKETS_PER_ADDRESS = 8;
 // The app runs one or two subscriptions per socket; each running one holds a pub/sub queue.
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 16;
+// Documents kept parsed and validated (the app sends a handful of distinct ones).
+const MAX_CHECKED_DOCUMENTS = 64;
 // How long close() waits for clients to answer the 1001 before cutting them off.
 const CLOSE_GRACE_MS = 1_000;
 
-type SocketExtra = { caller?: Caller };
-type SocketContext = Context<Record<string, unknown> | undefined, Extra & Partial<SocketExtra>>;
+type SocketExtra = Extra & { caller?: Caller };
+type SocketContext = Context<Record<string, unknown> | undefined, SocketExtra>;
 
 const validationRules = [...specifiedRules, subscriptionsOnlyRule];
 
@@ -49,46 +52,53 @@ export function attachGraphqlWebSocket(server: Server, schema: GraphQLSchema, de
   const pending = new PendingSockets(MAX_PENDING_SOCKETS, MAX_PENDING_SOCKETS_PER_ADDRESS);
   const openSockets = new SocketsByToken();
   const stopFollowingRevocations = openSockets.followRevocations(deps.pubsub);
+  const checkedDocuments = new RecentResults<ReturnType<typeof checkOperation>>(MAX_CHECKED_DOCUMENTS);
 
-  const handle = useServer<Record<string, unknown> | undefined, SocketExtra>(
-    {
-      schema,
-      connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
-      jsonMessageReviver: depthLimitedReviver(MAX_MESSAGE_DEPTH),
-      onConnect: async (ctx) => {
-        pending.release(ctx.extra.request);
-        const token = socketToken(ctx);
-        if (!token) return false;
-        // Registered before the lookup, so a revocation announced meanwhile still finds the socket.
-        openSockets.add(revocationKey(token), ctx.extra.socket);
-        const caller = await authenticate(deps, token);
-        if (!caller) return false;
-        ctx.extra.caller = caller;
-        return true;
-      },
-      onSubscribe: async (ctx, _id, payload) => {
-        // Counted before any await, so in arrival order: graphql-ws has already registered this
-        // operation among the socket's running ones.
-        if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_SOCKET) {
-          return [new GraphQLError(`Too many subscriptions on this socket: at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} may run at once`)];
-        }
-        const caller = ctx.extra.caller && (await authenticate(deps, ctx.extra.caller.token));
-        if (!caller) {
-          ctx.extra.socket.close(FORBIDDEN_CLOSE_CODE, 'Forbidden');
-          return [new GraphQLError('Forbidden')];
-        }
-        // parsed within the token limit and validated with the cost limits (graphql-limits.ts)
-        return checkOperation(schema, payload, validationRules);
-      },
-      context: (ctx, _id, payload): GqlContext => ({
-        deps,
-        caller: ctx.extra.caller,
-        clientKey: ctx.extra.request.socket.remoteAddress ?? 'unknown',
-        rawVariables: payload.variables ?? {},
-      }),
+  const protocol = makeServer<Record<string, unknown> | undefined, SocketExtra>({
+    schema,
+    connectionInitWaitTimeout: CONNECTION_INIT_TIMEOUT_MS,
+    jsonMessageReviver: depthLimitedReviver(MAX_MESSAGE_DEPTH),
+    onConnect: async (ctx) => {
+      pending.release(ctx.extra.request);
+      const token = socketToken(ctx);
+      if (!token) return false;
+      // Registered before the lookup, so a revocation announced meanwhile still finds the socket.
+      openSockets.add(revocationKey(token), ctx.extra.socket);
+      const caller = await authenticate(deps, token);
+      if (!caller) return false;
+      ctx.extra.caller = caller;
+      return true;
     },
-    wsServer,
-  );
+    onSubscribe: async (ctx, _id, payload) => {
+      // Counted before any await, so in arrival order: graphql-ws has already registered this
+      // operation among the socket's running ones.
+      if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_SOCKET) {
+        return [new GraphQLError(`Too many subscriptions on this socket: at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} may run at once`)];
+      }
+      const caller = ctx.extra.caller && (await authenticate(deps, ctx.extra.caller.token));
+      if (!caller) {
+        ctx.extra.socket.close(FORBIDDEN_CLOSE_CODE, 'Forbidden');
+        return [new GraphQLError('Forbidden')];
+      }
+      // parsed within the token limit and validated with the cost limits (graphql-limits.ts), once per
+      // document text: sockets sending the same document share it, and so its events' results
+      const checked = checkedDocuments.get(payload.query, () => checkOperation(schema, { query: payload.query }, validationRules));
+      if (Array.isArray(checked)) return checked;
+      return { ...checked, operationName: payload.operationName, variableValues: payload.variables };
+    },
+    context: (ctx, _id, payload): GqlContext => ({
+      deps,
+      caller: ctx.extra.caller,
+      clientKey: ctx.extra.request.socket.remoteAddress ?? 'unknown',
+      rawVariables: payload.variables ?? {},
+    }),
+    // each event executed once per (document, variables) and its payload serialised once, for all subscribers
+    subscribe: subscribeShared,
+    // (graphql-ws writes the hook's answer as the payload; payloadReplacer puts the encoded text there)
+    onNext: (_ctx, _id, _payload, _args, result) => encodedPayload(result) as unknown as FormattedExecutionResult,
+    jsonMessageReplacer: payloadReplacer,
+  });
+  const handle = serveGraphqlWs(wsServer, protocol, (socket, request) => ({ socket, request }), deps.logger);
 
   const gate = createUpgradeGate({
     path: '/graphql',
@@ -141,4 +151,24 @@ async function closedWithin(sockets: WebSocket[], ms: number): Promise<void> {
   await Promise.race([Promise.all(closed), new Promise((r) => (timer = setTimeout(r, ms)))]);
   clearTimeout(timer);
   for (const socket of sockets) if (socket.readyState !== socket.CLOSED) socket.terminate();
+}
+
+/** The results of a pure function of a string, the most recently used `capacity` of them. */
+class RecentResults<T> {
+  private readonly results = new Map<string, T>();
+
+  constructor(private readonly capacity: number) {}
+
+  get(key: string, compute: () => T): T {
+    const known = this.results.get(key);
+    if (known !== undefined) {
+      this.results.delete(key);
+      this.results.set(key, known);
+      return known;
+    }
+    const result = compute();
+    this.results.set(key, result);
+    if (this.results.size > this.capacity) this.results.delete(this.results.keys().next().value!);
+    return result;
+  }
 }

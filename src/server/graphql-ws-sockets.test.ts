@@ -1,0 +1,107 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { type FormattedExecutionResult, buildSchema } from 'graphql';
+import { makeServer } from 'graphql-ws';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import { SOCKET_HIGH_WATER_BYTES, type SocketExtra, serveGraphqlWs } from './graphql-ws-sockets.js';
+import { encodedPayload, payloadReplacer, subscribeShared } from './shared-subscriptions.js';
+
+const schema = buildSchema(`
+  type Query { ok: Boolean }
+  type Subscription { big: String, broken: String }
+`);
+const BIG = 'x'.repeat(10_000);
+
+let pulls = 0;
+const roots = {
+  subscription: {
+    // an endless feed of 10 kB events, counting how many the server asked for
+    async *big() {
+      for (let n = 1; ; n += 1) {
+        pulls += 1;
+        await new Promise((resolve) => setImmediate(resolve));
+        yield { big: `${n} ${BIG}` };
+      }
+    },
+    async *broken() {
+      yield {
+        broken: () => {
+          throw new Error('no such thing');
+        },
+      };
+    },
+  },
+};
+
+const closers: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const close of closers.splice(0).reverse()) await close();
+});
+
+async function startServer() {
+  const wsServer = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await once(wsServer, 'listening');
+  const sockets: WebSocket[] = [];
+  wsServer.on('connection', (socket) => sockets.push(socket));
+  const protocol = makeServer<Record<string, unknown> | undefined, SocketExtra>({
+    schema,
+    roots,
+    subscribe: subscribeShared,
+    onNext: (_ctx, _id, _payload, _args, result) => encodedPayload(result) as unknown as FormattedExecutionResult,
+    jsonMessageReplacer: payloadReplacer,
+  });
+  const handle = serveGraphqlWs(wsServer, protocol, (socket, request) => ({ socket, request }), { error: () => {} });
+  closers.push(() => handle.dispose());
+  return { url: `ws://127.0.0.1:${(wsServer.address() as AddressInfo).port}`, sockets };
+}
+
+async function client(url: string) {
+  const ws = new WebSocket(url, 'graphql-transport-ws');
+  const messages: { id?: string; type: string; payload?: any }[] = [];
+  ws.on('message', (data) => messages.push(JSON.parse(String(data))));
+  await once(ws, 'open');
+  closers.push(async () => ws.terminate());
+  ws.send(JSON.stringify({ type: 'connection_init' }));
+  while (!messages.some((m) => m.type === 'connection_ack')) await new Promise((resolve) => setTimeout(resolve, 5));
+  return { ws, messages, raw: (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('graphql-transport-ws sockets', () => {
+  it('a client that stops reading holds back its own subscription: the server buffers a bounded amount and pulls no more events', async () => {
+    const { url, sockets } = await startServer();
+    const { ws, messages, raw } = await client(url);
+    pulls = 0;
+    ws.send(JSON.stringify({ id: 'big', type: 'subscribe', payload: { query: 'subscription { big }' } }));
+    await sleep(200);
+    raw.pause();
+
+    await sleep(1_500); // the kernel's buffers fill up, then the server's own
+    const pulledWhilePaused = pulls;
+    await sleep(1_000);
+
+    expect(pulls).toBe(pulledWhilePaused);
+    expect(sockets[0]!.bufferedAmount).toBeLessThan(SOCKET_HIGH_WATER_BYTES + 2 * BIG.length);
+
+    raw.resume();
+    await sleep(500);
+    expect(pulls).toBeGreaterThan(pulledWhilePaused);
+    const numbers = messages.filter((m) => m.type === 'next').map((m) => Number(m.payload.data.big.split(' ')[0]));
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
+    expect(messages.filter((m) => m.type === 'next').every((m) => m.id === 'big')).toBe(true);
+  }, 20_000);
+
+  it('writes a result with errors exactly as graphql-ws does: data, then errors with locations and path; then complete', async () => {
+    const { url } = await startServer();
+    const { ws, messages } = await client(url);
+    ws.send(JSON.stringify({ id: 'x"1', type: 'subscribe', payload: { query: 'subscription { broken }' } }));
+    while (!messages.some((m) => m.type === 'complete')) await sleep(5);
+
+    expect(messages.slice(1)).toEqual([
+      { id: 'x"1', type: 'next', payload: { data: { broken: null }, errors: [{ message: 'no such thing', locations: [{ line: 1, column: 16 }], path: ['broken'] }] } },
+      { id: 'x"1', type: 'complete' },
+    ]);
+  });
+});

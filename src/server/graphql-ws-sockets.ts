@@ -1,0 +1,119 @@
+import type { IncomingMessage } from 'node:http';
+import { CloseCode, type Server, handleProtocols } from 'graphql-ws';
+import { type WebSocket, type WebSocketServer } from 'ws';
+import type { Logger } from '../core/ports.js';
+import { spliceEncodedPayload } from './shared-subscriptions.js';
+
+// Bytes a socket may have waiting to be written before the next message waits for them to go: a client that
+// reads slowly holds back its own subscriptions (a job list feed then skips to the newest list, a log stream
+// ends with an error once its queue is full) instead of growing this buffer.
+export const SOCKET_HIGH_WATER_BYTES = 16 * 1024;
+// A ping every 12 s; a socket that has not answered the previous one by the next is cut off.
+const KEEP_ALIVE_MS = 12_000;
+const KEEP_ALIVE_BUCKETS = 12;
+
+export interface SocketExtra {
+  socket: WebSocket;
+  request: IncomingMessage;
+}
+
+/**
+ * graphql-ws's `useServer` for ws, leaner per socket and per message: a message is written without a promise
+ * while the socket's buffer is below SOCKET_HIGH_WATER_BYTES (above it, the sender waits until it is written),
+ * an encoded payload is spliced into its message, and one timer pings every socket (a twelfth of them each
+ * second) instead of one timer per socket. The protocol itself is graphql-ws's.
+ */
+export function serveGraphqlWs<E extends SocketExtra>(
+  wsServer: WebSocketServer,
+  server: Server<E>,
+  extra: (socket: WebSocket, request: IncomingMessage) => E,
+  logger: Pick<Logger, 'error'>,
+): { dispose(): Promise<void> } {
+  // the socket's 'error' listener is the caller's (ws closes the socket itself on a protocol error)
+  const keepAlive = new KeepAlive();
+  wsServer.options.handleProtocols = handleProtocols;
+  wsServer.on('connection', (socket, request) => {
+    keepAlive.add(socket);
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send(data) {
+          const text = spliceEncodedPayload(data);
+          if (socket.readyState !== socket.OPEN) return;
+          if (socket.bufferedAmount < SOCKET_HIGH_WATER_BYTES) return void socket.send(text);
+          // a write error closes the socket, which ends its subscriptions
+          return new Promise<void>((resolve) => socket.send(text, () => resolve()));
+        },
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (cb) =>
+          socket.on('message', (data) => {
+            cb(String(data)).catch((err: unknown) => {
+              logger.error('could not handle a WebSocket message', { error: err instanceof Error ? err.message : String(err) });
+              socket.close(CloseCode.InternalServerError, 'Internal server error');
+            });
+          }),
+      },
+      extra(socket, request),
+    );
+    socket.once('close', (code, reason) => {
+      keepAlive.delete(socket);
+      void closed(code, String(reason));
+    });
+  });
+  return {
+    async dispose() {
+      keepAlive.stop();
+      for (const client of wsServer.clients) client.close(1001, 'Going away');
+      wsServer.removeAllListeners();
+      await new Promise<void>((resolve, reject) => wsServer.close((err) => (err ? reject(err) : resolve())));
+    },
+  };
+}
+
+/**
+ * Pings each socket every KEEP_ALIVE_MS from one timer (a bucket of sockets per tick); one that has not
+ * answered its ping by its next turn is terminated. A new socket is first pinged one turn after it opened,
+ * so, as with graphql-ws's own keep-alive, a socket is never cut off within 24 s of opening.
+ */
+class KeepAlive {
+  // per socket: 'new' (not pinged yet), 'answered' (pinged and answered, or waiting for its first ping), 'waiting'
+  private readonly buckets: Map<WebSocket, 'new' | 'answered' | 'waiting'>[] = Array.from({ length: KEEP_ALIVE_BUCKETS }, () => new Map());
+  private readonly bucketOf = new WeakMap<WebSocket, number>();
+  private next = 0;
+  private turn = 0;
+  private timer?: NodeJS.Timeout;
+
+  add(socket: WebSocket): void {
+    const index = (this.next = (this.next + 1) % KEEP_ALIVE_BUCKETS);
+    const bucket = this.buckets[index]!;
+    bucket.set(socket, 'new');
+    this.bucketOf.set(socket, index);
+    socket.on('pong', () => bucket.has(socket) && bucket.set(socket, 'answered'));
+    this.timer ??= setInterval(() => this.tick(), KEEP_ALIVE_MS / KEEP_ALIVE_BUCKETS).unref();
+  }
+
+  delete(socket: WebSocket): void {
+    const index = this.bucketOf.get(socket);
+    if (index !== undefined) this.buckets[index]!.delete(socket);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private tick(): void {
+    const bucket = this.buckets[(this.turn = (this.turn + 1) % KEEP_ALIVE_BUCKETS)]!;
+    for (const [socket, state] of bucket) {
+      if (socket.readyState !== socket.OPEN) continue;
+      if (state === 'new') {
+        bucket.set(socket, 'answered');
+      } else if (state === 'waiting') {
+        socket.terminate();
+      } else {
+        bucket.set(socket, 'waiting');
+        socket.ping();
+      }
+    }
+  }
+}
