@@ -17,8 +17,9 @@ export function onExitKill(kill: Killer): () => void {
   return () => killers.delete(kill);
 }
 
+/** Runs the registered kills, the latest first: processes go before the folders they were using are removed. */
 export function killEverything(): void {
-  for (const kill of [...killers]) {
+  for (const kill of [...killers].reverse()) {
     try {
       kill();
     } catch {

@@ -12,6 +12,8 @@ export interface FanoutSize {
   rss_mb: N;
   /** Clients that never got the update within the wait (extra key). */
   missed_clients?: number | null;
+  /** When the triggering mutation's answer came back, from the same start (extra key). */
+  trigger_answered_ms?: number | null;
 }
 
 export interface LogStream {

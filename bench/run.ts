@@ -198,7 +198,7 @@ async function fanout(api: RunningApi, token: string, results: Results): Promise
       const warm = await clients.call<{ uid?: string; missed: number }>({ type: 'round', httpUrl: api.url, token, timeoutMs: 60_000 }, 90_000);
       const round = await clients.call<{ uid?: string; delays: number[]; missed: number; closed: number; mutationMs: number }>(
         { type: 'round', httpUrl: api.url, token, timeoutMs: 60_000 }, 90_000);
-      results.fanout[size] = { ...spread(round.delays), rss_mb: treeRssMb(api.root), missed_clients: round.missed };
+      results.fanout[size] = { ...spread(round.delays), rss_mb: treeRssMb(api.root), missed_clients: round.missed, trigger_answered_ms: round.mutationMs };
       if (warm.missed > 0 || round.missed > 0 || round.closed > 0) {
         results.notes.push(`(5) ${size}: ${warm.missed} clients missed the first update, ${round.missed} the measured one within 60 s; ${round.closed} sockets closed by the server.`);
       }
@@ -269,7 +269,7 @@ async function main(): Promise<number> {
   results.date = new Date().toISOString();
   const work = mkdtempSync(join(tmpdir(), 'sp-bench-'));
   // --keep leaves the data folders and the server's output for a look afterwards
-  if (!args.includes('--keep')) onExitKill(() => rmSync(work, { recursive: true, force: true }));
+  if (!args.includes('--keep')) onExitKill(() => rmSync(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
   const dataDir = join(work, 'data');
   mkdirSync(dataDir, { mode: 0o700 });
   let code = 0;

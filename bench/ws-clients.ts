@@ -153,7 +153,7 @@ async function round(httpUrl: string, token: string, timeoutMs: number) {
   }
   recording = false;
   const delays = clients.filter((c) => c.got !== undefined).map((c) => c.got! - t0);
-  return { uid, delays, missed: clients.length - delays.length, closed: closedCount, mutationMs: Math.round(answeredMs) };
+  return { uid, delays, missed: clients.length - delays.length, closed: closedCount, mutationMs: Math.round(answeredMs * 10) / 10 };
 }
 
 /** Stops the given jobs (REST /tasks/<id>/stop) and waits until no message has arrived for `quietMs`. */
