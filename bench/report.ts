@@ -14,6 +14,8 @@ export interface FanoutSize {
   missed_clients?: number | null;
   /** When the triggering mutation's answer came back, from the same start (extra key). */
   trigger_answered_ms?: number | null;
+  /** How long opening and subscribing the sockets added at this size took (extra key). */
+  open_ms?: number | null;
 }
 
 export interface LogStream {

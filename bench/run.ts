@@ -198,7 +198,7 @@ async function fanout(api: RunningApi, token: string, results: Results): Promise
       const warm = await clients.call<{ uid?: string; missed: number }>({ type: 'round', httpUrl: api.url, token, timeoutMs: 60_000 }, 90_000);
       const round = await clients.call<{ uid?: string; delays: number[]; missed: number; closed: number; mutationMs: number }>(
         { type: 'round', httpUrl: api.url, token, timeoutMs: 60_000 }, 90_000);
-      results.fanout[size] = { ...spread(round.delays), rss_mb: treeRssMb(api.root), missed_clients: round.missed, trigger_answered_ms: round.mutationMs };
+      results.fanout[size] = { ...spread(round.delays), rss_mb: treeRssMb(api.root), missed_clients: round.missed, trigger_answered_ms: round.mutationMs, open_ms: opened.ms };
       if (warm.missed > 0 || round.missed > 0 || round.closed > 0) {
         results.notes.push(`(5) ${size}: ${warm.missed} clients missed the first update, ${round.missed} the measured one within 60 s; ${round.closed} sockets closed by the server.`);
       }
