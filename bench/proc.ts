@@ -57,7 +57,7 @@ function rssKb(pid: number): number {
 
 /** The server's processes: the descendants of the shell that runs the start script, without shells or npm. */
 export function serverProcesses(root: number): Stat[] {
-  return descendants(root).filter((s) => !['sh', 'bash', 'dash', 'npm', 'npm run start'].includes(s.comm));
+  return descendants(root).filter((s) => !['sh', 'bash', 'dash'].includes(s.comm) && !/^npm( |$)/.test(s.comm));
 }
 
 /** Summed RSS of the server's processes, in MB (pages shared between them count once per process). */

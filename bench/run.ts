@@ -224,7 +224,13 @@ async function postgresFootprint(work: string, results: Results): Promise<void> 
     results.notes.push('(7) PostgreSQL not measured: neither BENCH_DATABASE_URL nor TEST_DATABASE_URL is set.');
     return;
   }
-  const db = await postgresDatabase(url);
+  let db: Awaited<ReturnType<typeof postgresDatabase>>;
+  try {
+    db = await postgresDatabase(url);
+  } catch (err) {
+    results.notes.push(`(7) PostgreSQL not measured: no database could be created there (${err instanceof Error ? err.message : String(err)}).`);
+    return;
+  }
   try {
     const dataDir = join(work, 'pg-data');
     mkdirSync(dataDir, { mode: 0o700 });
