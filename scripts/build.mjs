@@ -35,9 +35,9 @@ export function buildIsCurrent(root = ROOT) {
 /** Builds `root`/dist from scratch beside the old one, then swaps it in (a start reading dist/ meanwhile sees a whole build). */
 export async function build(root = ROOT) {
   const { buildSync } = await import('esbuild');
+  removeAbandoned(root);
   const src = join(root, 'src');
   const out = join(root, `dist.${process.pid}.tmp`);
-  rmSync(out, { recursive: true, force: true });
   const sources = listFiles(src);
   buildSync({
     entryPoints: sources.filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts') && !file.endsWith('.d.ts')),
@@ -69,6 +69,25 @@ export async function build(root = ROOT) {
     rmSync(out, { recursive: true, force: true });
   }
   rmSync(old, { recursive: true, force: true });
+}
+
+/** What builds that were killed left behind (dist.<pid>.tmp, dist.<pid>.old of a process that is gone, or old). */
+function removeAbandoned(root) {
+  for (const name of readdirSync(root)) {
+    const pid = /^dist\.(\d+)\.(tmp|old)$/.exec(name)?.[1];
+    if (!pid) continue;
+    const stale = Date.now() - statSync(join(root, name)).mtimeMs > 3_600_000; // its pid may be another process's by now
+    if (Number(pid) === process.pid || stale || !isRunning(Number(pid))) rmSync(join(root, name), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiProcess, freePort, stopApi, untilHealthy } from '../support/api-process.js';
 
 // `npm start` (scripts/start.mjs) runs the compiled API from dist/, building it when it is missing or older than
-// the sources. Here on a copy of the project (its own dist/), started as `npm start` starts it: node on the script.
+// the sources. Here on a copy of the project (its own dist/), started as `npm start` starts it (node, its options, the script).
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 let project: string;
@@ -29,7 +29,9 @@ afterAll(async () => {
 async function start(): Promise<ApiProcess> {
   const port = await freePort();
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_ENV' && !name.startsWith('VITEST')));
-  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+  // package.json's start script: node, its options, the script
+  const [, ...args] = (JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ');
+  const child = spawn(process.execPath, args, {
     cwd: project,
     env: { ...env, SP_HOST: 'simulated', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
