@@ -1,14 +1,13 @@
 import autocannon from 'autocannon';
 import { serveRequests } from './children.js';
 
-/** The HTTP load generator (autocannon) in its own process: a warm-up, then the measured run. */
+/** The HTTP load generator (autocannon) in its own process: one run of `seconds` per request. */
 export interface LoadRequest {
   url: string;
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;
   connections: number;
-  warmupSeconds: number;
   seconds: number;
 }
 
@@ -22,10 +21,10 @@ export interface LoadResult {
   timeouts: number;
 }
 
-function run(req: LoadRequest, seconds: number): Promise<autocannon.Result> {
+function run(req: LoadRequest): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon(
-      { url: req.url, method: req.method, headers: req.headers, body: req.body, connections: req.connections, duration: seconds },
+      { url: req.url, method: req.method, headers: req.headers, body: req.body, connections: req.connections, duration: req.seconds },
       (err, result) => (err ? reject(err) : resolve(result)),
     );
   });
@@ -33,8 +32,7 @@ function run(req: LoadRequest, seconds: number): Promise<autocannon.Result> {
 
 serveRequests(async (message) => {
   const req = message.request as LoadRequest;
-  if (req.warmupSeconds > 0) await run(req, req.warmupSeconds);
-  const r = await run(req, req.seconds);
+  const r = await run(req);
   const completed = r.requests.total;
   return {
     rps: Math.round(completed / r.duration),

@@ -52,11 +52,12 @@ async function gqlOnce(url: string, token: string, query: string) {
   return { status: res.status, contentType: res.headers.get('content-type') ?? 'application/json', bytes };
 }
 
-async function load(worker: Worker, request: Omit<LoadRequest, 'connections' | 'warmupSeconds' | 'seconds'>, between?: () => Promise<void>): Promise<LoadResult> {
+/** A warm-up run, then `between` (if any), then the measured run. */
+async function load(worker: Worker, request: Omit<LoadRequest, 'connections' | 'seconds'>, between?: () => Promise<void>): Promise<LoadResult> {
   const base = { ...request, connections: CONNECTIONS };
-  await worker.call({ type: 'run', request: { ...base, warmupSeconds: 0, seconds: WARMUP_S } });
+  await worker.call({ type: 'run', request: { ...base, seconds: WARMUP_S } });
   await between?.();
-  return worker.call<LoadResult>({ type: 'run', request: { ...base, warmupSeconds: 0, seconds: LOAD_S } });
+  return worker.call<LoadResult>({ type: 'run', request: { ...base, seconds: LOAD_S } });
 }
 
 function checkLoad(results: Results, what: string, r: LoadResult): void {
