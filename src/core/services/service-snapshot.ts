@@ -14,6 +14,8 @@ export type ServicesDeps = Pick<Deps, 'userData' | 'host' | 'serviceDefinitions'
  */
 export class ServicesSnapshot {
   private readonly memo = new Map<string, Promise<unknown>>();
+  /** The facts already loaded, for answers that need not wait (no promise per field once a fact is known). */
+  private readonly loaded = new Map<string, unknown>();
 
   constructor(readonly deps: ServicesDeps) {}
 
@@ -22,8 +24,20 @@ export class ServicesSnapshot {
     if (!value) {
       value = load();
       this.memo.set(key, value);
+      value.then((fact) => this.loaded.set(key, fact), () => undefined);
     }
     return value;
+  }
+
+  /** The userdata when this request has already read it, else undefined. */
+  loadedUserData(): UserData | undefined {
+    return this.loaded.get('userData') as UserData | undefined;
+  }
+
+  /** The installed service ids when this request has already read them (`null`: every defined one counts). */
+  loadedInstalledIds(): ReadonlySet<string> | null | undefined {
+    if (!this.loaded.has('installed')) return undefined;
+    return (this.loaded.get('installed') as ReadonlySet<string> | undefined) ?? null;
   }
 
   services(): Promise<ServiceDefinition[]> {

@@ -59,17 +59,17 @@ export class JsonFileStore<T> implements JsonDocumentStore<T> {
    */
   async readShared(): Promise<Readonly<T>> {
     const started = Date.now();
-    const info = await stat(this.path, { bigint: true }).catch((err: NodeJS.ErrnoException) => {
+    const info = await stat(this.path).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return undefined;
       throw err;
     });
     if (!info) return this.read(); // the initial document, or MissingDocumentError
-    const version = `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+    const version = `${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
     const known = this.shared;
     if (known?.version === version && known.settled) return known.document;
     const document = deepFreeze(await this.read());
     // a write between the stat and the read makes this parse newer than `version`: it is then parsed again next time
-    const changedAt = Number((info.mtimeNs > info.ctimeNs ? info.mtimeNs : info.ctimeNs) / 1_000_000n);
+    const changedAt = Math.max(info.mtimeMs, info.ctimeMs);
     this.shared = { version, document, settled: started - changedAt > RACY_MS };
     return document;
   }

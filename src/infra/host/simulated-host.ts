@@ -37,6 +37,8 @@ export class SimulatedHost implements Host {
   private readonly pending = new Map<string, number>();
   /** The bind mounts as last read or written, for filesPath (which cannot wait for the state file). */
   private mounts: Record<string, string>;
+  /** Each domain's made-up DKIM record, made once. */
+  private readonly dkimRecords = new Map<string, string>();
   /** The commands the NixOS host would have run for what was asked so far. */
   private commands = 0;
 
@@ -346,10 +348,15 @@ export class SimulatedHost implements Host {
   }
 
   async readDkimRecord(domain: string): Promise<string | undefined> {
-    // A stable made-up key per domain, shaped like a real 1024-bit RSA one (no padding inside).
-    const digest = createHash('sha512').update(domain).digest();
-    const key = Buffer.concat([digest, digest, digest]).toString('base64').slice(0, 216);
-    return `selector._domainkey IN TXT ( "v=DKIM1; k=rsa; " "p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQ${key}" ) ; ----- DKIM key selector for ${domain}\n`;
+    let record = this.dkimRecords.get(domain);
+    if (record === undefined) {
+      // A stable made-up key per domain, shaped like a real 1024-bit RSA one (no padding inside).
+      const digest = createHash('sha512').update(domain).digest();
+      const key = Buffer.concat([digest, digest, digest]).toString('base64').slice(0, 216);
+      record = `selector._domainkey IN TXT ( "v=DKIM1; k=rsa; " "p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQ${key}" ) ; ----- DKIM key selector for ${domain}\n`;
+      this.dkimRecords.set(domain, record);
+    }
+    return record;
   }
 
   async acmeAccountUri(): Promise<string | undefined> {

@@ -24,13 +24,25 @@ export function freshSnapshot(ctx: GqlContext): ServicesSnapshot {
   return snapshot;
 }
 
+// Each definition's icon as base64, encoded once (definitions are shared until their file changes).
+const icons = new WeakMap<ServiceDefinition, string>();
+
+function iconOf(definition: ServiceDefinition): string {
+  let icon = icons.get(definition);
+  if (icon === undefined) {
+    icon = Buffer.from(definition.svgIcon, 'utf8').toString('base64');
+    icons.set(definition, icon);
+  }
+  return icon;
+}
+
 /** The contract `Service` of a definition; its costly fields resolve later from `snapshot`. */
 export function toService(definition: ServiceDefinition, snapshot: ServicesSnapshot): Service {
   return Object.assign(new Service(), {
     id: definition.id,
     displayName: definition.displayName,
     description: definition.description,
-    svgIcon: Buffer.from(definition.svgIcon, 'utf8').toString('base64'),
+    svgIcon: iconOf(definition),
     isMovable: definition.isMovable,
     isRequired: definition.isRequired,
     isSystemService: definition.kind === 'api' || definition.kind === 'monitoring',

@@ -11,6 +11,7 @@ import {
 } from '../../core/services/service-fields.js';
 import type { ServicesSnapshot } from '../../core/services/service-snapshot.js';
 import type { ServiceDefinition } from '../../core/services/service-types.js';
+import type { UserData } from '../../core/userdata/userdata-types.js';
 import { ConfigItem } from '../../schema/services/service-config.type.js';
 import {
   DnsRecord,
@@ -26,6 +27,12 @@ import type { GqlContext } from '../context.js';
 import { coreQuery } from '../query-error.js';
 import { snapshotFor, toService } from './service-view.js';
 import { toStorageVolume } from '../storage/storage.resolver.js';
+
+/** `answer` of the request's userdata: at once when it has been read, else once it is. */
+function withUserData<T>(service: Service, answer: (userData: UserData) => T): T | Promise<T> {
+  const userData = service.snapshot.loadedUserData();
+  return userData ? answer(userData) : service.snapshot.userData().then(answer);
+}
 
 async function storageUsage(snapshot: ServicesSnapshot, definition: ServiceDefinition, service: Service): Promise<ServiceStorageUsage> {
   const usage = await storageUsageOf(snapshot, definition);
@@ -50,7 +57,11 @@ export class ServicesQueryResolver {
   @FieldResolver(() => [Service])
   async allServices(@Ctx() ctx: GqlContext): Promise<Service[]> {
     const snapshot = snapshotFor(ctx);
-    const services = (await coreQuery(() => snapshot.services())).map((d) => toService(d, snapshot));
+    // The userdata and the installed modules (files, no host process) are read once here, so the fields of
+    // every service that only need them answer at once instead of each waiting on a promise.
+    const definitions = await coreQuery(() => snapshot.services());
+    await Promise.all([snapshot.userData(), snapshot.installedIds()]).catch(() => undefined); // a failure is each field's to report
+    const services = definitions.map((d) => toService(d, snapshot));
     return services.sort((a, b) => (a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : 0));
   }
 }
@@ -58,16 +69,20 @@ export class ServicesQueryResolver {
 @Resolver(() => Service)
 export class ServiceFieldsResolver {
   @FieldResolver(() => Boolean)
-  async isEnabled(@Root() service: Service): Promise<boolean> {
+  isEnabled(@Root() service: Service): boolean | Promise<boolean> {
     if (service.orphaned) return false;
-    return isServiceEnabled(service.definition, await service.snapshot.userData());
+    return withUserData(service, (userData) => isServiceEnabled(service.definition, userData));
   }
 
   @FieldResolver(() => Boolean)
-  async isInstalled(@Root() service: Service): Promise<boolean> {
+  isInstalled(@Root() service: Service): boolean | Promise<boolean> {
     if (service.orphaned) return false;
-    const [userData, installed] = await Promise.all([service.snapshot.userData(), service.snapshot.installedIds()]);
-    return isServiceInstalled(service.definition, userData, installed);
+    const userData = service.snapshot.loadedUserData();
+    const installed = service.snapshot.loadedInstalledIds();
+    if (userData && installed !== undefined) return isServiceInstalled(service.definition, userData, installed ?? undefined);
+    return Promise.all([service.snapshot.userData(), service.snapshot.installedIds()]).then(([data, ids]) =>
+      isServiceInstalled(service.definition, data, ids),
+    );
   }
 
   @FieldResolver(() => ServiceStatusEnum)
@@ -77,8 +92,8 @@ export class ServiceFieldsResolver {
   }
 
   @FieldResolver(() => String, { nullable: true })
-  async url(@Root() service: Service): Promise<string | null> {
-    return serviceUrl(service.definition, await service.snapshot.userData());
+  url(@Root() service: Service): string | null | Promise<string | null> {
+    return withUserData(service, (userData) => serviceUrl(service.definition, userData));
   }
 
   @FieldResolver(() => [DnsRecord], { nullable: true })
@@ -93,8 +108,8 @@ export class ServiceFieldsResolver {
   }
 
   @FieldResolver(() => [ConfigItem], { nullable: true })
-  async configuration(@Root() service: Service): Promise<ConfigItem[] | null> {
-    return configurationItems(service.definition, await service.snapshot.userData());
+  configuration(@Root() service: Service): ConfigItem[] | null | Promise<ConfigItem[] | null> {
+    return withUserData(service, (userData) => configurationItems(service.definition, userData));
   }
 }
 
