@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpus, release, totalmem, type as osType } from 'node:os';
+import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { ROOT } from './children.js';
 
 /** What the figures were measured on, and which code. */
@@ -11,7 +11,14 @@ export function machineInfo() {
     memory_mb: Math.round(totalmem() / 2 ** 20),
     node: process.version,
     os: `${osType()} ${release()}`,
+    /** What else kept the machine busy: the 1-minute load average when the run began (the run adds its end's). */
+    load_average_at_start: Math.round(loadavg()[0]! * 10) / 10,
   };
+}
+
+/** The 1-minute load average now, to one decimal. */
+export function loadAverage(): number {
+  return Math.round(loadavg()[0]! * 10) / 10;
 }
 
 export function commitInfo(): { head: string | null; dirty: boolean | null } {

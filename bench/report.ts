@@ -178,6 +178,7 @@ export function readmeBlock(r: Results): string {
   const parts = [
     `Measured ${r.date ?? ''} on ${String(m.cpu_model ?? 'an unknown CPU')}, ${String(m.cores ?? '?')} cores, ` +
       `${String(m.memory_mb ?? '?')} MB, Node.js ${String(m.node ?? '?')}, ${String(m.os ?? '?')}; ${commit}. ` +
+      `${typeof m.load_average_at_start === 'number' ? `Load average (1 min) ${m.load_average_at_start} when the run began, ${String(m.load_average_at_end ?? '?')} at its end. ` : ''}` +
       `Targets met: ${met}, missed: ${missed}${notMeasured ? `, not measured: ${notMeasured}` : ''}.`,
     '',
     renderTable(rows),

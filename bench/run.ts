@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type RunningApi, initialToken, runCli, startApi, timeToHealthy } from './api.js';
 import { ROOT, Worker, installExitHandlers, killEverything, onExitKill } from './children.js';
 import type { LoadRequest, LoadResult } from './load-worker.js';
-import { commitInfo, machineInfo } from './machine.js';
+import { commitInfo, loadAverage, machineInfo } from './machine.js';
 import { treeCpuSeconds, treeRssMb } from './proc.js';
 import { type Results, emptyResults, ratio, readmeBlock, renderTable, buildRows, replaceBetweenMarkers } from './report.js';
 import { ratePerSecond, spread } from './stats.js';
@@ -325,6 +325,7 @@ async function main(): Promise<number> {
     await api?.stop().catch(() => undefined);
     killEverything();
   }
+  results.machine.load_average_at_end = loadAverage();
   results.notes = results.notes.map((n) => n.replace(/\s*\n\s*/g, ' '));
   writeFileSync(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   if (args.includes('--keep')) say(`kept ${work}`);

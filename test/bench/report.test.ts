@@ -117,13 +117,13 @@ describe('the results table', () => {
   it('puts the machine, the commit and the tally above the table, and the notes below it', () => {
     const r = emptyResults();
     r.footprint.idle_cpu_percent = 0.5;
-    r.machine = { cpu_model: 'Test CPU', cores: 2, memory_mb: 4096, node: 'v20.0.0', os: 'Linux 6' };
+    r.machine = { cpu_model: 'Test CPU', cores: 2, memory_mb: 4096, node: 'v20.0.0', os: 'Linux 6', load_average_at_start: 0.5, load_average_at_end: 1.2 };
     r.commit = { head: '0123456789abcdef', dirty: true };
     r.date = '2026-01-01T00:00:00.000Z';
     r.notes = ['PostgreSQL not measured.'];
     const block = readmeBlock(r);
     expect(block).toContain('Test CPU, 2 cores, 4096 MB, Node.js v20.0.0, Linux 6; 0123456789ab (with uncommitted changes).');
-    expect(block).toContain('Targets met: 1, missed: 0, not measured: 15.');
+    expect(block).toContain('Load average (1 min) 0.5 when the run began, 1.2 at its end. Targets met: 1, missed: 0, not measured: 15.');
     expect(block.trim().endsWith('- PostgreSQL not measured.')).toBe(true);
   });
 });
