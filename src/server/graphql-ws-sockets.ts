@@ -40,6 +40,7 @@ export function serveGraphqlWs<E extends SocketExtra>(
         send(data) {
           const text = spliceEncodedPayload(data);
           if (socket.readyState !== socket.OPEN) return;
+          corkUntilNextTick(socket);
           if (socket.bufferedAmount < SOCKET_HIGH_WATER_BYTES) return void socket.send(text);
           // a write error closes the socket, which ends its subscriptions
           return new Promise<void>((resolve) => socket.send(text, () => resolve()));
@@ -68,6 +69,23 @@ export function serveGraphqlWs<E extends SocketExtra>(
       await new Promise<void>((resolve, reject) => wsServer.close((err) => (err ? reject(err) : resolve())));
     },
   };
+}
+
+const corked = new WeakSet<WebSocket>();
+
+/**
+ * Holds the socket's writes until the current burst of work is done, so messages sent together (a log stream
+ * catching up) leave in one write: each stays its own frame, they only share the system call.
+ */
+function corkUntilNextTick(socket: WebSocket): void {
+  const raw = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+  if (!raw || corked.has(socket)) return;
+  corked.add(socket);
+  raw.cork();
+  process.nextTick(() => {
+    corked.delete(socket);
+    raw.uncork();
+  });
 }
 
 /**

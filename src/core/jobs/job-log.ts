@@ -82,6 +82,9 @@ async function* follow(deps: LogDeps, job: Job, news: AsyncIterableIterator<JobL
       const page = await deps.jobs.readLog(job.uid, last, REPLAY_PAGE_LINES);
       for (const line of page) yield ((last = line.seq), { kind: 'line', line } as const);
       if (page.length < REPLAY_PAGE_LINES) return;
+      // a long log is replayed a page per turn of the event loop, so the reader's socket takes each page
+      // before the next is produced (a whole replay at once would look like a reader falling behind)
+      await new Promise((resolve) => setImmediate(resolve));
     }
   };
   try {
