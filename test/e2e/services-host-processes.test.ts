@@ -114,6 +114,16 @@ describe('host processes of the services screen', () => {
     for (const answer of answers) expect(answer).toEqual(answers[0]);
   });
 
+  it('runs nothing on the host for a query that asks for no status, storage or DNS records', async () => {
+    await pastCacheLifetime();
+    const before = calls().length;
+
+    const services = await allServices('{ services { allServices { id displayName isEnabled isInstalled url configuration { fieldId } } } }');
+
+    expect(calls().slice(before)).toEqual([]);
+    expect(services.find((s) => s.id === 'gitea')).toMatchObject({ isEnabled: expect.any(Boolean), isInstalled: true });
+  });
+
   it('answers /services/status and the services screen from the same systemctl', async () => {
     await pastCacheLifetime();
     const before = systemctlShows().length;

@@ -1,4 +1,5 @@
 import type { NetworkAddresses } from '../host/host-types.js';
+import type { UserData } from '../userdata/userdata-types.js';
 import type { Deps } from '../ports.js';
 import { isServiceEnabled, optionValue, subdomainOptions } from './service-fields.js';
 import { ServicesSnapshot } from './service-snapshot.js';
@@ -33,6 +34,12 @@ function addressRecords(name: string, ip: NetworkAddresses, displayName: string,
 /** The DNS records one service needs (§9.5); the mail server has none without a DKIM file. */
 export async function serviceDnsRecords(snapshot: ServicesSnapshot, service: ServiceDefinition): Promise<DnsRecord[]> {
   const [userData, ip] = await Promise.all([snapshot.userData(), snapshot.addresses()]);
+  const dkim = service.kind === 'mail' ? await snapshot.dkimRecord(userData.domain ?? '') : undefined;
+  return dnsRecordsOf(service, userData, ip, dkim);
+}
+
+/** serviceDnsRecords from facts already read (`dkim`: the domain's DKIM record file, read for the mail server). */
+export function dnsRecordsOf(service: ServiceDefinition, userData: UserData, ip: NetworkAddresses, dkim: string | undefined): DnsRecord[] {
   const domain = userData.domain ?? '';
   switch (service.kind) {
     case 'api':
@@ -40,7 +47,6 @@ export async function serviceDnsRecords(snapshot: ServicesSnapshot, service: Ser
     case 'monitoring':
       return [];
     case 'mail': {
-      const dkim = await snapshot.dkimRecord(domain);
       if (dkim === undefined) return [];
       const records = [
         record('A', domain, ip.ipv4, 'Root Domain'),

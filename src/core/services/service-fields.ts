@@ -80,6 +80,11 @@ export interface StorageUsage {
 /** Bytes used by the service's folders (last background measurement) and the volume holding them. */
 export async function storageUsageOf(snapshot: ServicesSnapshot, service: ServiceDefinition): Promise<StorageUsage> {
   const [sizes, userData, volumes] = await Promise.all([snapshot.folderSizes(), snapshot.userData(), snapshot.volumes()]);
+  return storageUsageFrom(service, sizes, userData, volumes);
+}
+
+/** storageUsageOf from facts already read. */
+export function storageUsageFrom(service: ServiceDefinition, sizes: ReadonlyMap<string, number>, userData: UserData, volumes: readonly Volume[]): StorageUsage {
   const used = service.folders.reduce((sum, folder) => sum + (sizes.get(folder.path) ?? 0), 0);
   const drive = serviceDrive(service, userData, volumes);
   return { usedSpace: String(used), volume: volumes.find((v) => v.name === drive) ?? null };

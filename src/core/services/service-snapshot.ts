@@ -6,6 +6,14 @@ import { legacyStatusUnits } from './legacy-status-units.js';
 import { allFolders, allUnits, loadServiceDefinitions } from './service-registry.js';
 import type { ServiceDefinition } from './service-types.js';
 
+/** What loadedFact answers. */
+export interface LoadedFacts {
+  unitStates: Map<string, UnitState>;
+  folderSizes: Map<string, number>;
+  volumes: Volume[];
+  addresses: NetworkAddresses;
+}
+
 export type ServicesDeps = Pick<Deps, 'userData' | 'host' | 'serviceDefinitions' | 'serviceMonitor' | 'logger'>;
 
 /**
@@ -32,6 +40,16 @@ export class ServicesSnapshot {
   /** The userdata when this request has already read it, else undefined. */
   loadedUserData(): UserData | undefined {
     return this.loaded.get('userData') as UserData | undefined;
+  }
+
+  /** A fact this request has already loaded (`unitStates`, `folderSizes`, `volumes`, `addresses`, `dkim <domain>`), else undefined. */
+  loadedFact<K extends keyof LoadedFacts>(key: K | `dkim ${string}`): LoadedFacts[K] | undefined {
+    return this.loaded.get(key === 'unitStates' ? 'units' : key === 'folderSizes' ? 'sizes' : key) as LoadedFacts[K] | undefined;
+  }
+
+  /** Whether the DKIM record of `domain` has been read (it may be absent). */
+  hasDkimRecord(domain: string): boolean {
+    return this.loaded.has(`dkim ${domain}`);
   }
 
   /** The installed service ids when this request has already read them (`null`: every defined one counts). */

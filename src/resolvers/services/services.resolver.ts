@@ -1,14 +1,18 @@
-import { Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
+import { Authorized, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
 import { configurationItems } from '../../core/services/service-config.js';
-import { requiredDnsRecords, serviceDnsRecords } from '../../core/services/service-dns.js';
+import { dnsRecordsOf, requiredDnsRecords, serviceDnsRecords } from '../../core/services/service-dns.js';
 import {
   isServiceEnabled,
   isServiceInstalled,
   servicesOnVolume,
   serviceUrl,
   statusOf,
+  type StorageUsage,
+  storageUsageFrom,
   storageUsageOf,
 } from '../../core/services/service-fields.js';
+import { serviceStatus } from '../../core/services/service-status.js';
 import type { ServicesSnapshot } from '../../core/services/service-snapshot.js';
 import type { ServiceDefinition } from '../../core/services/service-types.js';
 import type { UserData } from '../../core/userdata/userdata-types.js';
@@ -34,14 +38,42 @@ function withUserData<T>(service: Service, answer: (userData: UserData) => T): T
   return userData ? answer(userData) : service.snapshot.userData().then(answer);
 }
 
-async function storageUsage(snapshot: ServicesSnapshot, definition: ServiceDefinition, service: Service): Promise<ServiceStorageUsage> {
-  const usage = await storageUsageOf(snapshot, definition);
+/** The Service fields selected under `selectionSet` (through fragments too), by name. */
+function selectedFields(selectionSet: SelectionSetNode | undefined, info: GraphQLResolveInfo, into = new Set<string>()): Set<string> {
+  for (const selection of selectionSet?.selections ?? []) {
+    if (selection.kind === 'Field') into.add(selection.name.value);
+    else if (selection.kind === 'InlineFragment') selectedFields(selection.selectionSet, info, into);
+    else selectedFields(info.fragments[selection.name.value]?.selectionSet, info, into);
+  }
+  return into;
+}
+
+/**
+ * Reads, once for the request, the facts the selected fields need, so each service's fields answer at once
+ * (no promise per field). Only what is selected is read: a query without `status` runs no systemctl.
+ */
+async function preload(snapshot: ServicesSnapshot, info: GraphQLResolveInfo): Promise<void> {
+  const fields = new Set<string>();
+  for (const node of info.fieldNodes) selectedFields(node.selectionSet, info, fields);
+  const facts: Promise<unknown>[] = [snapshot.userData(), snapshot.installedIds()];
+  if (fields.has('status')) facts.push(snapshot.unitStates());
+  if (fields.has('storageUsage')) facts.push(snapshot.folderSizes(), snapshot.volumes());
+  if (fields.has('dnsRecords')) facts.push(snapshot.addresses(), snapshot.userData().then((u) => snapshot.dkimRecord(u.domain ?? '')));
+  // a fact that cannot be read fails the fields that need it, each on its own, as without this
+  await Promise.all(facts.map((fact) => fact.catch(() => undefined)));
+}
+
+function toStorageUsage(definition: ServiceDefinition, service: Service, usage: StorageUsage): ServiceStorageUsage {
   return Object.assign(new ServiceStorageUsage(), {
     usedSpace: usage.usedSpace,
     volume: usage.volume ? toStorageVolume(usage.volume) : null,
     title: definition.displayName,
     service,
   });
+}
+
+async function storageUsage(snapshot: ServicesSnapshot, definition: ServiceDefinition, service: Service): Promise<ServiceStorageUsage> {
+  return toStorageUsage(definition, service, await storageUsageOf(snapshot, definition));
 }
 
 @Resolver(() => Services)
@@ -55,12 +87,10 @@ export class ServicesQueryResolver {
   /** Every service, sorted by display name (code-point order, as the reference sorts). */
   @Authorized()
   @FieldResolver(() => [Service])
-  async allServices(@Ctx() ctx: GqlContext): Promise<Service[]> {
+  async allServices(@Ctx() ctx: GqlContext, @Info() info: GraphQLResolveInfo): Promise<Service[]> {
     const snapshot = snapshotFor(ctx);
-    // The userdata and the installed modules (files, no host process) are read once here, so the fields of
-    // every service that only need them answer at once instead of each waiting on a promise.
     const definitions = await coreQuery(() => snapshot.services());
-    await Promise.all([snapshot.userData(), snapshot.installedIds()]).catch(() => undefined); // a failure is each field's to report
+    await preload(snapshot, info);
     const services = definitions.map((d) => toService(d, snapshot));
     return services.sort((a, b) => (a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : 0));
   }
@@ -86,9 +116,11 @@ export class ServiceFieldsResolver {
   }
 
   @FieldResolver(() => ServiceStatusEnum)
-  async status(@Root() service: Service): Promise<ServiceStatusEnum> {
+  status(@Root() service: Service): ServiceStatusEnum | Promise<ServiceStatusEnum> {
     if (service.orphaned) return ServiceStatusEnum.OFF;
-    return (await statusOf(service.snapshot, service.definition)) as ServiceStatusEnum;
+    const states = service.snapshot.loadedFact('unitStates');
+    if (states) return serviceStatus(service.definition, states) as ServiceStatusEnum;
+    return statusOf(service.snapshot, service.definition) as Promise<ServiceStatusEnum>;
   }
 
   @FieldResolver(() => String, { nullable: true })
@@ -97,14 +129,24 @@ export class ServiceFieldsResolver {
   }
 
   @FieldResolver(() => [DnsRecord], { nullable: true })
-  async dnsRecords(@Root() service: Service): Promise<DnsRecord[] | null> {
+  dnsRecords(@Root() service: Service): DnsRecord[] | null | Promise<DnsRecord[] | null> {
     if (service.orphaned) return null;
-    return serviceDnsRecords(service.snapshot, service.definition);
+    const { snapshot, definition } = service;
+    const userData = snapshot.loadedUserData();
+    const ip = snapshot.loadedFact('addresses');
+    const domain = userData?.domain ?? '';
+    if (userData && ip && (definition.kind !== 'mail' || snapshot.hasDkimRecord(domain))) {
+      return dnsRecordsOf(definition, userData, ip, snapshot.loadedFact(`dkim ${domain}`) as string | undefined);
+    }
+    return serviceDnsRecords(snapshot, definition);
   }
 
   @FieldResolver(() => ServiceStorageUsage)
-  storageUsage(@Root() service: Service): Promise<ServiceStorageUsage> {
-    return storageUsage(service.snapshot, service.definition, service);
+  storageUsage(@Root() service: Service): ServiceStorageUsage | Promise<ServiceStorageUsage> {
+    const { snapshot, definition } = service;
+    const [sizes, userData, volumes] = [snapshot.loadedFact('folderSizes'), snapshot.loadedUserData(), snapshot.loadedFact('volumes')];
+    if (sizes && userData && volumes) return toStorageUsage(definition, service, storageUsageFrom(definition, sizes, userData, volumes));
+    return storageUsage(snapshot, definition, service);
   }
 
   @FieldResolver(() => [ConfigItem], { nullable: true })
