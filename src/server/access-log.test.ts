@@ -20,8 +20,8 @@ beforeAll(async () => {
   });
   const app = express();
   app.use(accessLog(pino({ level: 'info' }, destination)));
-  app.use((_req, res) => {
-    res.json({});
+  app.use((req, res) => {
+    res.status(req.url.startsWith('/fails') ? 500 : 200).json({});
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -57,5 +57,18 @@ describe('accessLog', () => {
   it('keeps the path and the values of harmless parameters', async () => {
     expect(await loggedUrlOf('/users?withMainUser=true')).toBe('/users?withMainUser=true');
     expect(await loggedUrlOf('/services/status')).toBe('/services/status');
+  });
+
+  it('writes one line per request: method, URL, status and time; a 5xx at error level', async () => {
+    const before = lines.length;
+    await fetch(`${url}/services/status?token=t-secret`);
+    await fetch(`${url}/fails?password=p-secret`, { method: 'POST' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const logged = lines.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(logged).toEqual([
+      expect.objectContaining({ level: 30, msg: 'request completed', req: { method: 'GET', url: '/services/status?token=[hidden]' }, res: { statusCode: 200 }, responseTime: expect.any(Number) }),
+      expect.objectContaining({ level: 50, msg: 'request errored', req: { method: 'POST', url: '/fails?password=[hidden]' }, res: { statusCode: 500 } }),
+    ]);
+    expect(lines.slice(before).join('\n')).not.toMatch(/secret/);
   });
 });
