@@ -2,35 +2,17 @@ import type { Server } from 'node:http';
 import { parse as urlParse } from 'node:url';
 import { ApolloServer, type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import { ApolloServerErrorCode } from '@apollo/server/errors';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault, ApolloServerPluginLandingPageProductionDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Request, Response } from 'express';
 import { type DocumentNode, GraphQLError, type GraphQLSchema } from 'graphql';
 import { authenticate } from '../core/auth/device-tokens.js';
 import type { Deps } from '../core/ports.js';
 import type { GqlContext } from '../resolvers/context.js';
 import { TOO_DEEP_TO_PARSE, asksForIntrospection, costLimitRule, limitedParseOptions } from './graphql-limits.js';
-import { httpSubscriptionRefusal } from './http-subscription-refusal.js';
+import { refuseSubscriptionOverHttp } from './http-subscription-refusal.js';
 import { tokenFromRequest } from './request-token.js';
-
-/**
- * The reference answers variable-coercion errors (an unknown enum value, an unparsable DateTime)
- * with HTTP 200 and `data: null` (spec §1.1, §2.3); Apollo 5 answers 400 without `data`.
- */
-const variableErrorsAsExecutionErrors: ApolloServerPlugin<GqlContext> = {
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response }) {
-        if (response.http.status !== 400 || response.body.kind !== 'single') return;
-        const result = response.body.singleResult;
-        const errors = result.errors ?? [];
-        if (result.data !== undefined || errors.length === 0) return;
-        if (!errors.every((e) => e.extensions?.code === ApolloServerErrorCode.BAD_USER_INPUT)) return;
-        response.http.status = 200;
-        result.data = null;
-      },
-    };
-  },
-};
 
 // Apollo keeps each parsed and validated document in its document store and hands the same object back
 // for the same query text: whether it asks for the schema is worked out once per document.
@@ -42,15 +24,37 @@ function asksForIntrospectionOnce(document: DocumentNode): boolean {
   return asks;
 }
 
-/** The schema is described to authenticated callers only (Apollo's own switch is all or nothing). */
-const introspectionForCallersOnly: ApolloServerPlugin<GqlContext> = {
+/**
+ * Our request hooks, in one plugin (one object of hooks per request):
+ * - the schema is described to authenticated callers only (Apollo's own switch is all or nothing);
+ * - a subscription over HTTP is refused (http-subscription-refusal.ts);
+ * - the reference answers variable-coercion errors (an unknown enum value, an unparsable DateTime)
+ *   with HTTP 200 and `data: null` (spec §1.1, §2.3); Apollo 5 answers 400 without `data`;
+ * - `Cache-Control: no-store`, as Apollo's cache-control plugin sets it on every response it completes
+ *   when no field has a cache hint (none has one here). That plugin is not installed: it hooks every
+ *   field's resolution, which makes Apollo wrap every resolver of the schema.
+ */
+const requestHooks: ApolloServerPlugin<GqlContext> = {
   async requestDidStart() {
     return {
-      async didResolveOperation({ contextValue, document }) {
-        if (contextValue.caller || !asksForIntrospectionOnce(document)) return;
-        throw new GraphQLError('Introspection is available to authenticated callers only.', {
-          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
-        });
+      async didResolveOperation(requestContext) {
+        const { contextValue, document } = requestContext;
+        if (!contextValue.caller && asksForIntrospectionOnce(document)) {
+          throw new GraphQLError('Introspection is available to authenticated callers only.', {
+            extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+          });
+        }
+        await refuseSubscriptionOverHttp(requestContext);
+      },
+      async willSendResponse({ response }) {
+        response.http.headers.set('cache-control', 'no-store');
+        if (response.http.status !== 400 || response.body.kind !== 'single') return;
+        const result = response.body.singleResult;
+        const errors = result.errors ?? [];
+        if (result.data !== undefined || errors.length === 0) return;
+        if (!errors.every((e) => e.extensions?.code === ApolloServerErrorCode.BAD_USER_INPUT)) return;
+        response.http.status = 200;
+        result.data = null;
       },
     };
   },
@@ -71,7 +75,15 @@ export async function createGraphqlHttp(server: Server, schema: GraphQLSchema, d
     // src/main.ts owns SIGINT and SIGTERM. Apollo's own handlers (installed unless NODE_ENV is "test") would
     // stop it alongside, then send the signal again, which main.ts takes for a second one: exit 1 at once.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer: server }), variableErrorsAsExecutionErrors, introspectionForCallersOnly, httpSubscriptionRefusal],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      requestHooks,
+      // Apollo's defaults, chosen here rather than by NODE_ENV: the landing page it would pick; no
+      // cache-control plugin (requestHooks sets its header); no inline traces (this schema is no subgraph).
+      process.env.NODE_ENV === 'production' ? ApolloServerPluginLandingPageProductionDefault() : ApolloServerPluginLandingPageLocalDefault(),
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
     formatError(formatted, error) {
       // graphql's parser recurses per nesting level; Apollo passes the stack overflow's own wording on
       if (formatted.extensions?.code === ApolloServerErrorCode.GRAPHQL_PARSE_FAILED && isStackOverflow(error)) return { ...formatted, message: TOO_DEEP_TO_PARSE };
