@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startTestServer } from '../../test/support/test-server.js';
 
@@ -28,6 +29,33 @@ describe('GraphQL over HTTP', () => {
     expect(unknownField).toMatchObject({ status: 400, cacheControl: 'no-store' });
     const unparsable = await post({ query: '{ api { version ' }, server.token);
     expect(unparsable).toMatchObject({ status: 400, cacheControl: 'no-store' });
+  });
+
+  it('answers a POST with its JSON type and exact length, and a GET with an ETag that a conditional GET answers 304', async () => {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+      body: JSON.stringify({ query: '{ api { version } }' }),
+    });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(Number(res.headers.get('content-length'))).toBe(bytes.length);
+    expect(JSON.parse(bytes.toString())).toMatchObject({ data: { api: { version: expect.any(String) } } });
+
+    const path = `/graphql?query=${encodeURIComponent('{ api { version } }')}`;
+    const headers = { authorization: `Bearer ${server.token}`, 'apollo-require-preflight': 'true' };
+    const first = await fetch(`${server.url}${path}`, { headers });
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^W\/"/);
+    // fetch would add `cache-control: no-cache` to a conditional request; node's client sends it as is
+    const status = await new Promise((resolve, reject) => {
+      get(`${server.url}${path}`, { headers: { ...headers, 'if-none-match': etag! } }, (answer) => {
+        answer.resume();
+        resolve(answer.statusCode);
+      }).on('error', reject);
+    });
+    expect(status).toBe(304);
   });
 
   it('answers a variable that cannot be coerced with 200 and data: null', async () => {

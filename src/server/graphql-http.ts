@@ -111,7 +111,15 @@ export async function createGraphqlHttp(server: Server, schema: GraphQLSchema, d
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status || 200;
     if (response.body.kind === 'complete') {
-      res.send(response.body.string); // express's send: length, ETag, 304 for a fresh GET
+      const body = response.body.string;
+      const type = res.getHeader('content-type');
+      if (req.method !== 'POST' || typeof type !== 'string' || !type.includes('charset=')) {
+        res.send(body); // express's send: charset, length, ETag, 304 for a fresh GET
+        return;
+      }
+      // A POST is never answered 304, so its answer carries no ETag (a digest of every body): only its length
+      res.setHeader('content-length', Buffer.byteLength(body));
+      res.end(body);
       return;
     }
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
