@@ -2,7 +2,7 @@ import { createServer, get, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { frontDoor } from './front-door.js';
+import { appHttpClasses, frontDoor } from './front-door.js';
 
 // The front door serves its paths with express's own request and response methods, sends step errors to
 // the app's error handler, and hands every other request to the express app.
@@ -89,5 +89,32 @@ describe('frontDoor', () => {
     await call('/hello?token=t');
     await call('/elsewhere');
     expect(seen).toEqual(['GET /hello?token=t', 'GET /elsewhere']);
+  });
+
+  it("serves requests created with the app's prototypes (appHttpClasses) the same, express's methods included", async () => {
+    const app = express();
+    app.use((req, res) => {
+      res.status(418).json({ servedBy: 'app', ip: req.ip });
+    });
+    const born: boolean[] = [];
+    const hello = (req: Request, res: Response) => res.json({ hello: 'world', query: req.query });
+    const door = frontDoor({ app, always: (req, res) => void born.push(Object.getPrototypeOf(req) === app.request && Object.getPrototypeOf(res) === app.response), graphql: [], exact: new Map([['GET /hello', [hello]]]), errors: () => undefined });
+    const http = appHttpClasses();
+    const server = createServer({ IncomingMessage: http.IncomingMessage, ServerResponse: http.ServerResponse }, door);
+    http.adopt(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const hi = await fetch(`${base}/hello?x=1`);
+      expect(hi.status).toBe(200);
+      expect(hi.headers.get('etag')).toMatch(/^W\//);
+      expect(await hi.json()).toEqual({ hello: 'world', query: { x: '1' } });
+      const other = await fetch(`${base}/elsewhere`);
+      expect(other.status).toBe(418);
+      expect(await other.json()).toEqual({ servedBy: 'app', ip: '127.0.0.1' });
+      expect(born).toEqual([true, true]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

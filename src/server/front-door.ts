@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, Express, NextFunction, Request, Response } from 'express';
 
 /** A handler as express calls it; a returned promise that rejects is an error, as in express 5. */
@@ -39,14 +39,40 @@ export function frontDoor(options: FrontDoorOptions): (req: IncomingMessage, res
   };
 }
 
+/**
+ * Request and response classes for node:http (its `IncomingMessage` and `ServerResponse` options) whose
+ * objects are created with the express app's request and response prototypes once `adopt(app)` has run:
+ * express sets both prototypes on every request otherwise, and an object whose prototype changes after its
+ * creation costs V8 what it had learnt about that object's shape, in node's HTTP code as much as in ours.
+ * Until then (and for a server not created with them) every request is adopted as express adopts it.
+ */
+export function appHttpClasses() {
+  function AppRequest(this: unknown, ...args: unknown[]) {
+    return Reflect.construct(IncomingMessage, args, AppRequest) as unknown;
+  }
+  function AppResponse(this: unknown, ...args: unknown[]) {
+    return Reflect.construct(ServerResponse, args, AppResponse) as unknown;
+  }
+  AppRequest.prototype = IncomingMessage.prototype;
+  AppResponse.prototype = ServerResponse.prototype;
+  return {
+    IncomingMessage: AppRequest as unknown as typeof IncomingMessage,
+    ServerResponse: AppResponse as unknown as typeof ServerResponse,
+    adopt(app: Express): void {
+      AppRequest.prototype = app.request;
+      AppResponse.prototype = app.response;
+    },
+  };
+}
+
 // What express's app.handle and router do to a request before the first handler sees it.
 function adopt(app: Express, req: IncomingMessage, res: ServerResponse): [Request, Response] {
   const request = req as Request;
   const response = res as Response;
   request.res = response;
   response.req = request;
-  Object.setPrototypeOf(req, app.request);
-  Object.setPrototypeOf(res, app.response);
+  if (Object.getPrototypeOf(req) !== app.request) Object.setPrototypeOf(req, app.request);
+  if (Object.getPrototypeOf(res) !== app.response) Object.setPrototypeOf(res, app.response);
   if (!response.locals) response.locals = Object.create(null) as Response['locals'];
   request.originalUrl ||= request.url;
   request.baseUrl = '';

@@ -10,6 +10,7 @@ import { createPino, toLogger } from '../infra/runtime/pino-logger.js';
 import { buildApiSchema } from '../resolvers/build-schema.js';
 import { createApp } from './create-app.js';
 import { serveControlRequests } from './control-requests.js';
+import { appHttpClasses } from './front-door.js';
 import { attachGraphqlWebSocket } from './graphql-ws.js';
 
 export interface RunningServer {
@@ -39,8 +40,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const control = serveControlRequests(deps);
   runtime.controlSocket?.serve(control.handle);
   const schema = await buildApiSchema();
-  const server = createServer();
-  const { handle, stop } = await createApp(server, schema, deps, { trustProxy: config.trustProxy, accessLog: pino });
+  const http = appHttpClasses();
+  const server = createServer({ IncomingMessage: http.IncomingMessage, ServerResponse: http.ServerResponse });
+  const { app, handle, stop } = await createApp(server, schema, deps, { trustProxy: config.trustProxy, accessLog: pino });
+  http.adopt(app); // requests are created with the app's prototypes from here on
   server.on('request', handle);
   const sockets = attachGraphqlWebSocket(server, schema, deps);
   await new Promise<void>((resolve, reject) => {
