@@ -16,6 +16,7 @@ import { ALL_SERVICES } from './documents.js';
  * `npm run bench`: the figures of the performance issue, one at a time, against the API started as
  * `npm start` starts it; prints the table, writes bench/results.json, and with --update-readme the README.
  * `--readme-only` writes the README from the last bench/results.json without measuring.
+ * `--only fanout` measures the fan-out figure alone (5) and prints it; results.json and the README are left alone.
  */
 
 const RESULTS_FILE = join(ROOT, 'bench', 'results.json');
@@ -270,6 +271,8 @@ async function main(): Promise<number> {
     return 0;
   }
   installExitHandlers();
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+  if (only !== undefined) return onlyFigure(only, args.includes('--keep'));
   const results = emptyResults();
   results.machine = machineInfo();
   results.commit = commitInfo();
@@ -332,6 +335,35 @@ async function main(): Promise<number> {
   process.stdout.write(`${renderTable(buildRows(results))}\n\n${results.notes.map((n) => `- ${n}`).join('\n')}\n`);
   say(`wrote ${RESULTS_FILE} in ${Math.round((performance.now() - began) / 1000)} s`);
   if (args.includes('--update-readme')) writeReadme(results);
+  return code;
+}
+
+/** One figure alone (`--only fanout`), against a server started on a fresh DATA_DIR; printed, not written. */
+async function onlyFigure(figure: string, keep: boolean): Promise<number> {
+  if (figure !== 'fanout') {
+    say(`--only knows one figure: fanout (not ${figure})`);
+    return 2;
+  }
+  const results = emptyResults();
+  const work = mkdtempSync(join(tmpdir(), 'sp-bench-'));
+  if (!keep) onExitKill(() => rmSync(work, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 }));
+  const dataDir = join(work, 'data');
+  mkdirSync(dataDir, { mode: 0o700 });
+  let code = 0;
+  let api: RunningApi | undefined;
+  try {
+    api = await startApi(dataDir, join(work, 'api.log'));
+    await timeToHealthy(api, 240_000);
+    await fanout(api, initialToken(dataDir), results);
+  } catch (err) {
+    code = 1;
+    say(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  } finally {
+    await api?.stop().catch(() => undefined);
+    killEverything();
+  }
+  if (keep) say(`kept ${work}`);
+  process.stdout.write(`${JSON.stringify({ fanout: results.fanout, notes: results.notes }, null, 2)}\n`);
   return code;
 }
 
