@@ -9,7 +9,7 @@ import { encodedPayload, payloadReplacer, subscribeShared } from './shared-subsc
 
 const schema = buildSchema(`
   type Query { ok: Boolean }
-  type Subscription { big: String, broken: String }
+  type Subscription { big: String, broken: String, sized(lengths: [Int!]!): String }
 `);
 const BIG = 'x'.repeat(10_000);
 
@@ -22,6 +22,13 @@ const roots = {
         pulls += 1;
         await new Promise((resolve) => setImmediate(resolve));
         yield { big: `${n} ${BIG}` };
+      }
+    },
+    // one event per length, a text of that many characters (é in the middle), then the end of the feed
+    async *sized({ lengths }: { lengths: number[] }) {
+      for (const [n, length] of lengths.entries()) {
+        await new Promise((resolve) => setImmediate(resolve));
+        yield { sized: `${n}é`.padEnd(length, 'y') };
       }
     },
     async *broken() {
@@ -39,11 +46,16 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-async function startServer() {
-  const wsServer = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+async function startServer(options: { perMessageDeflate?: boolean } = {}) {
+  const wsServer = new WebSocketServer({ port: 0, host: '127.0.0.1', ...options });
   await once(wsServer, 'listening');
   const sockets: WebSocket[] = [];
-  wsServer.on('connection', (socket) => sockets.push(socket));
+  const sent: string[] = []; // messages that went through ws's own send()
+  wsServer.on('connection', (socket) => {
+    sockets.push(socket);
+    const send = socket.send.bind(socket);
+    socket.send = ((data: string, ...rest: unknown[]) => (sent.push(String(data)), (send as (...a: unknown[]) => void)(data, ...rest))) as typeof socket.send;
+  });
   const protocol = makeServer<Record<string, unknown> | undefined, SocketExtra>({
     schema,
     roots,
@@ -53,13 +65,14 @@ async function startServer() {
   });
   const handle = serveGraphqlWs(wsServer, protocol, (socket, request) => ({ socket, request }), { error: () => {} });
   closers.push(() => handle.dispose());
-  return { url: `ws://127.0.0.1:${(wsServer.address() as AddressInfo).port}`, sockets };
+  return { url: `ws://127.0.0.1:${(wsServer.address() as AddressInfo).port}`, sockets, sent };
 }
 
-async function client(url: string) {
-  const ws = new WebSocket(url, 'graphql-transport-ws');
+async function client(url: string, options: WebSocket.ClientOptions = {}) {
+  const ws = new WebSocket(url, 'graphql-transport-ws', options);
   const messages: { id?: string; type: string; payload?: any }[] = [];
   ws.on('message', (data) => messages.push(JSON.parse(String(data))));
+  ws.on('ping', () => messages.push({ type: '(ping)' }));
   await once(ws, 'open');
   closers.push(async () => ws.terminate());
   ws.send(JSON.stringify({ type: 'connection_init' }));
@@ -104,4 +117,50 @@ describe('graphql-transport-ws sockets', () => {
       { id: 'x"1', type: 'complete' },
     ]);
   });
+
+  // frame lengths with every length encoding: under 126 bytes, under 65,536 (16-bit), larger (64-bit)
+  const LENGTHS = [1, 60, 100, 1_000, 65_400, 65_600, 70_000, 5, 200_000, 90];
+  const expectedTexts = LENGTHS.map((length, n) => `${n}é`.padEnd(length, 'y'));
+
+  async function sizedAndInterleaved(url: string, sockets: WebSocket[], options?: WebSocket.ClientOptions) {
+    const { ws, messages } = await client(url, options);
+    // two subscriptions of the same document share each event's payload; pings and another operation's
+    // error and complete go between their frames
+    for (const id of ['s1', 'é"2']) {
+      ws.send(JSON.stringify({ id, type: 'subscribe', payload: { query: 'subscription ($l: [Int!]!) { sized(lengths: $l) }', variables: { l: LENGTHS } } }));
+    }
+    const pinger = setInterval(() => sockets[0]!.ping(), 1);
+    ws.send(JSON.stringify({ id: 'b', type: 'subscribe', payload: { query: 'subscription { broken }' } }));
+    try {
+      while (messages.filter((m) => m.type === 'complete').length < 3) await sleep(5);
+    } finally {
+      clearInterval(pinger);
+    }
+    return messages;
+  }
+
+  function expectAllArrivedInOrder(messages: { id?: string; type: string; payload?: any }[]) {
+    for (const id of ['s1', 'é"2']) {
+      const own = messages.filter((m) => m.id === id);
+      expect(own.map((m) => (m.type === 'next' ? m.payload : m.type))).toEqual([...expectedTexts.map((sized) => ({ data: { sized } })), 'complete']);
+    }
+    expect(messages.filter((m) => m.id === 'b').map((m) => m.type)).toEqual(['next', 'complete']);
+    expect(messages.filter((m) => m.type === '(ping)').length).toBeGreaterThan(0);
+  }
+
+  it('writes a shared payload as its own frame: every length encoding arrives intact and in order between pings, errors and completes', async () => {
+    const { url, sockets, sent } = await startServer();
+    const messages = await sizedAndInterleaved(url, sockets);
+    expectAllArrivedInOrder(messages);
+    // the shared payloads did not go through ws's send(); the rest did
+    expect(sent.filter((m) => m.includes('"sized"'))).toEqual([]);
+    expect(sent.filter((m) => m.includes('"complete"'))).toHaveLength(3);
+  }, 20_000);
+
+  it('a socket with permessage-deflate gets the same messages through ws (compressed frames)', async () => {
+    const { url, sockets, sent } = await startServer({ perMessageDeflate: true });
+    const messages = await sizedAndInterleaved(url, sockets, { perMessageDeflate: true });
+    expectAllArrivedInOrder(messages);
+    expect(sent.filter((m) => m.includes('"sized"'))).toHaveLength(2 * LENGTHS.length);
+  }, 20_000);
 });

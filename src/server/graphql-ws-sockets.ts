@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { CloseCode, type Server, handleProtocols } from 'graphql-ws';
 import { type WebSocket, type WebSocketServer } from 'ws';
 import type { Logger } from '../core/ports.js';
-import { spliceEncodedPayload } from './shared-subscriptions.js';
+import { type EncodedPayload, spliceEncodedPayload, trailingEncodedPayload } from './shared-subscriptions.js';
 
 // Bytes a socket may have waiting to be written before the next message waits for them to go: a client that
 // reads slowly holds back its own subscriptions (a job list feed then skips to the newest list, a log stream
@@ -38,10 +38,16 @@ export function serveGraphqlWs<E extends SocketExtra>(
       {
         protocol: socket.protocol,
         send(data) {
-          const text = spliceEncodedPayload(data);
+          // a payload shared with other sockets is written from its bytes; any other message is built here
+          const shared = trailingEncodedPayload(data);
+          const built = shared ? undefined : spliceEncodedPayload(data);
           if (socket.readyState !== socket.OPEN) return;
           corkUntilNextTick(socket);
-          if (socket.bufferedAmount < SOCKET_HIGH_WATER_BYTES) return void socket.send(text);
+          if (socket.bufferedAmount < SOCKET_HIGH_WATER_BYTES) {
+            if (shared && writeSharedFrame(socket, data, shared)) return;
+            return void socket.send(built ?? `${data.slice(0, -2)}${shared!.json}}`);
+          }
+          const text = built ?? `${data.slice(0, -2)}${shared!.json}}`;
           // a write error closes the socket, which ends its subscriptions
           return new Promise<void>((resolve) => socket.send(text, () => resolve()));
         },
@@ -69,6 +75,50 @@ export function serveGraphqlWs<E extends SocketExtra>(
       await new Promise<void>((resolve, reject) => wsServer.close((err) => (err ? reject(err) : resolve())));
     },
   };
+}
+
+// ws's internals this relies on (ws 8): the socket's net.Socket, its Sender and the negotiated extensions
+interface WsInternals {
+  _socket?: { writable: boolean; write(chunk: Buffer): boolean };
+  _sender?: { _state: number; _queue: unknown[] };
+  _extensions?: Record<string, unknown>;
+}
+const SENDER_IDLE = 0; // ws's Sender state DEFAULT: nothing queued behind a compression or a Blob
+const MESSAGE_END = Buffer.from('}');
+
+/**
+ * Writes a `next` message whose payload is shared by many sockets as one unmasked text frame: the frame
+ * header and the message's own head (`{"id":"…","type":"next","payload":`) in one small buffer, then the
+ * shared payload bytes as they are (no copy per socket), then `}`. The socket is corked, so the three leave
+ * in one write. Only when ws itself would write the frame at once, unchanged: no permessage-deflate on the
+ * socket and nothing queued in its Sender; otherwise (false) the caller sends the message through ws.
+ */
+function writeSharedFrame(socket: WebSocket, text: string, shared: EncodedPayload): boolean {
+  const { _socket: raw, _sender: sender, _extensions: extensions } = socket as unknown as WsInternals;
+  if (!raw?.writable || !sender || sender._state !== SENDER_IDLE || sender._queue.length > 0) return false;
+  if (!extensions || extensions['permessage-deflate'] !== undefined) return false; // ws's only extension
+  const body = shared.bytes;
+  const headText = text.slice(0, -2);
+  const headBytes = Buffer.byteLength(headText);
+  const length = headBytes + body.length + MESSAGE_END.length;
+  const headerBytes = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const head = Buffer.allocUnsafe(headerBytes + headBytes);
+  head[0] = 0x81; // FIN, text
+  if (headerBytes === 2) {
+    head[1] = length;
+  } else if (headerBytes === 4) {
+    head[1] = 126;
+    head.writeUInt16BE(length, 2);
+  } else {
+    head[1] = 127;
+    head[2] = head[3] = 0;
+    head.writeUIntBE(length, 4, 6);
+  }
+  head.write(headText, headerBytes);
+  raw.write(head);
+  raw.write(body);
+  raw.write(MESSAGE_END);
+  return true;
 }
 
 const corked = new WeakSet<WebSocket>();

@@ -16,7 +16,7 @@ import type { GqlContext } from '../resolvers/context.js';
 // Documents are shared between sockets by the document cache of the transport; each gets a number for the key.
 const documentIds = new WeakMap<DocumentNode, number>();
 let lastDocumentId = 0;
-const resultsByEvent = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+const resultsByEvent = new WeakMap<object, Map<string, ExecutionResult | Promise<ExecutionResult>>>();
 
 /** graphql's `subscribe`, with each object event executed once per (document, operation, variables). */
 export async function subscribeShared(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
@@ -28,7 +28,8 @@ export async function subscribeShared(args: ExecutionArgs): Promise<AsyncIterabl
     let results = resultsByEvent.get(event);
     if (!results) resultsByEvent.set(event, (results = new Map()));
     let result = results.get(key);
-    if (!result) results.set(key, (result = Promise.resolve(execute({ ...args, rootValue: event }))));
+    // the result itself when execution finished at once (every subscriber then maps the event without a promise)
+    if (!result) results.set(key, (result = execute({ ...args, rootValue: event })));
     return result;
   });
 }
@@ -40,7 +41,10 @@ function shareKey(args: ExecutionArgs): string {
   return `${id}\u0000${caller}\u0000${args.operationName ?? ''}\u0000${JSON.stringify(args.variableValues ?? null)}`;
 }
 
-/** graphql's mapAsyncIterator (internal there): the same next/return/throw semantics. */
+/**
+ * graphql's mapAsyncIterator (internal there): the same next/return/throw semantics, with no promise of its
+ * own for an event `map` maps at once (a subscriber's step per event is then the source's promise only).
+ */
 function mapEvents<T>(iterable: AsyncIterable<unknown>, map: (event: unknown) => T | Promise<T>): AsyncIterableIterator<T> {
   const iterator = iterable[Symbol.asyncIterator]();
   const returnIgnoringErrors = async () => {
@@ -50,18 +54,24 @@ function mapEvents<T>(iterable: AsyncIterable<unknown>, map: (event: unknown) =>
       // keep the original error
     }
   };
-  const mapResult = async (result: IteratorResult<unknown>): Promise<IteratorResult<T>> => {
+  const failed = async (err: unknown): Promise<never> => {
+    await returnIgnoringErrors();
+    throw err;
+  };
+  const mapResult = (result: IteratorResult<unknown>): IteratorResult<T> | Promise<IteratorResult<T>> => {
     if (result.done) return result;
+    let mapped: T | Promise<T>;
     try {
-      return { value: await map(result.value), done: false };
+      mapped = map(result.value);
     } catch (err) {
-      await returnIgnoringErrors();
-      throw err;
+      return failed(err);
     }
+    if (isPromiseLike(mapped)) return Promise.resolve(mapped).then((value) => ({ value, done: false }), failed);
+    return { value: mapped, done: false };
   };
   return {
-    async next() {
-      return mapResult(await iterator.next());
+    next() {
+      return iterator.next().then(mapResult);
     },
     async return() {
       return typeof iterator.return === 'function' ? mapResult(await iterator.return()) : { value: undefined, done: true };
@@ -77,13 +87,24 @@ function mapEvents<T>(iterable: AsyncIterable<unknown>, map: (event: unknown) =>
   };
 }
 
+function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof Object(value)[Symbol.asyncIterator] === 'function';
 }
 
 /** A `next` payload already serialised: what graphql-ws would write for `result`, as JSON text. */
 export class EncodedPayload {
+  private utf8?: Buffer;
+
   constructor(readonly json: string) {}
+
+  /** The text as UTF-8 bytes, encoded once and shared by every socket's frame (never modified). */
+  get bytes(): Buffer {
+    return (this.utf8 ??= Buffer.from(this.json));
+  }
 }
 
 const payloads = new WeakMap<ExecutionResult, EncodedPayload>();
@@ -105,26 +126,37 @@ export function encodedPayload(result: ExecutionResult): EncodedPayload {
  * here; send() (`spliceEncodedPayload`) puts that text in the placeholder's place. Both happen in one
  * synchronous step, so the text left here always belongs to the message being sent.
  */
-let handedOver: string | undefined;
+let handedOver: EncodedPayload | undefined;
 const PLACEHOLDER = 0;
 const PLACEHOLDER_TAIL = '"payload":0}';
 
 /** graphql-ws's `jsonMessageReplacer`. */
 export function payloadReplacer(key: string, value: unknown): unknown {
   if (key === 'payload' && value instanceof EncodedPayload) {
-    handedOver = value.json;
+    handedOver = value;
     return PLACEHOLDER;
   }
   return value;
 }
 
+/**
+ * The encoded payload of the message text graphql-ws serialised, when the placeholder ends it (graphql-ws
+ * writes `id`, `type`, then `payload`): the message is then `text` without its last two characters
+ * (`0}`), the payload's text, and `}`. Undefined otherwise (then `spliceEncodedPayload` builds the message).
+ */
+export function trailingEncodedPayload(text: string): EncodedPayload | undefined {
+  const payload = handedOver;
+  if (payload === undefined || !text.endsWith(PLACEHOLDER_TAIL)) return undefined;
+  handedOver = undefined;
+  return payload;
+}
+
 /** The message text graphql-ws serialised, with the encoded payload it refers to put in. */
 export function spliceEncodedPayload(text: string): string {
-  const json = handedOver;
-  if (json === undefined) return text;
+  const payload = handedOver;
+  if (payload === undefined) return text;
   handedOver = undefined;
-  // graphql-ws writes `id`, `type`, then `payload`: the placeholder ends the message
-  if (text.endsWith(PLACEHOLDER_TAIL)) return `${text.slice(0, -2)}${json}}`;
+  if (text.endsWith(PLACEHOLDER_TAIL)) return `${text.slice(0, -2)}${payload.json}}`;
   const message = JSON.parse(text) as { payload: unknown };
-  return JSON.stringify({ ...message, payload: JSON.parse(json) });
+  return JSON.stringify({ ...message, payload: JSON.parse(payload.json) });
 }
