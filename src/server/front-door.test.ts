@@ -98,7 +98,7 @@ describe('frontDoor', () => {
     });
     const born: boolean[] = [];
     const hello = (req: Request, res: Response) => res.json({ hello: 'world', query: req.query });
-    const door = frontDoor({ app, always: (req, res) => void born.push(Object.getPrototypeOf(req) === app.request && Object.getPrototypeOf(res) === app.response), graphql: [], exact: new Map([['GET /hello', [hello]]]), errors: () => undefined });
+    const door = frontDoor({ app, always: (req, res) => void born.push(Object.prototype.isPrototypeOf.call(app.request, req) && Object.prototype.isPrototypeOf.call(app.response, res)), graphql: [], exact: new Map([['GET /hello', [hello]]]), errors: () => undefined });
     const http = appHttpClasses();
     const server = createServer({ IncomingMessage: http.IncomingMessage, ServerResponse: http.ServerResponse }, door);
     http.adopt(app);

@@ -41,26 +41,23 @@ export function frontDoor(options: FrontDoorOptions): (req: IncomingMessage, res
 
 /**
  * Request and response classes for node:http (its `IncomingMessage` and `ServerResponse` options) whose
- * objects are created with the express app's request and response prototypes once `adopt(app)` has run:
- * express sets both prototypes on every request otherwise, and an object whose prototype changes after its
- * creation costs V8 what it had learnt about that object's shape, in node's HTTP code as much as in ours.
- * Until then (and for a server not created with them) every request is adopted as express adopts it.
+ * objects inherit the express app's request and response methods once `adopt(app)` has run (the app's
+ * prototypes are put under the classes' own). Express sets both objects' prototypes on every request
+ * otherwise, and an object whose prototype changes after its creation loses what V8 had learnt about its
+ * shape, in node's HTTP code as much as in express's: about two thirds of the server's CPU for
+ * `GET /api/version`. (A constructor whose `prototype` is the app's, through Reflect.construct, measured as
+ * slow as the swap.) Until then, and for a server not created with them, every request is adopted as express
+ * adopts it.
  */
 export function appHttpClasses() {
-  function AppRequest(this: unknown, ...args: unknown[]) {
-    return Reflect.construct(IncomingMessage, args, AppRequest) as unknown;
-  }
-  function AppResponse(this: unknown, ...args: unknown[]) {
-    return Reflect.construct(ServerResponse, args, AppResponse) as unknown;
-  }
-  AppRequest.prototype = IncomingMessage.prototype;
-  AppResponse.prototype = ServerResponse.prototype;
+  class AppRequest extends IncomingMessage {}
+  class AppResponse<Req extends IncomingMessage = IncomingMessage> extends ServerResponse<Req> {}
   return {
-    IncomingMessage: AppRequest as unknown as typeof IncomingMessage,
-    ServerResponse: AppResponse as unknown as typeof ServerResponse,
+    IncomingMessage: AppRequest as typeof IncomingMessage,
+    ServerResponse: AppResponse as typeof ServerResponse,
     adopt(app: Express): void {
-      AppRequest.prototype = app.request;
-      AppResponse.prototype = app.response;
+      Object.setPrototypeOf(AppRequest.prototype, app.request);
+      Object.setPrototypeOf(AppResponse.prototype, app.response);
     },
   };
 }
@@ -71,8 +68,8 @@ function adopt(app: Express, req: IncomingMessage, res: ServerResponse): [Reques
   const response = res as Response;
   request.res = response;
   response.req = request;
-  if (Object.getPrototypeOf(req) !== app.request) Object.setPrototypeOf(req, app.request);
-  if (Object.getPrototypeOf(res) !== app.response) Object.setPrototypeOf(res, app.response);
+  if (!Object.prototype.isPrototypeOf.call(app.request, req)) Object.setPrototypeOf(req, app.request);
+  if (!Object.prototype.isPrototypeOf.call(app.response, res)) Object.setPrototypeOf(res, app.response);
   if (!response.locals) response.locals = Object.create(null) as Response['locals'];
   request.originalUrl ||= request.url;
   request.baseUrl = '';
