@@ -9,7 +9,7 @@ import { encodedPayload, payloadReplacer, subscribeShared } from './shared-subsc
 
 const schema = buildSchema(`
   type Query { ok: Boolean }
-  type Subscription { big: String, broken: String, sized(lengths: [Int!]!): String }
+  type Subscription { big: String, broken: String, sized(lengths: [Int!]!): String, burst(count: Int!): Int }
 `);
 const BIG = 'x'.repeat(10_000);
 
@@ -30,6 +30,11 @@ const roots = {
         await new Promise((resolve) => setImmediate(resolve));
         yield { sized: `${n}é`.padEnd(length, 'y') };
       }
+    },
+    // events one after the other with no wait between them: one burst of work
+    async *burst({ count }: { count: number }) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      for (let n = 1; n <= count; n += 1) yield { burst: n };
     },
     async *broken() {
       yield {
@@ -163,4 +168,20 @@ describe('graphql-transport-ws sockets', () => {
     expectAllArrivedInOrder(messages);
     expect(sent.filter((m) => m.includes('"sized"'))).toHaveLength(2 * LENGTHS.length);
   }, 20_000);
+
+  it('messages written in one burst of work leave in a couple of system writes, complete and in order', async () => {
+    const { url, sockets } = await startServer();
+    const { ws, messages } = await client(url);
+    const raw = (sockets[0] as unknown as { _socket: Record<'_write' | '_writev', (...a: unknown[]) => unknown> })._socket;
+    let writes = 0;
+    for (const method of ['_write', '_writev'] as const) {
+      const original = raw[method].bind(raw);
+      raw[method] = (...a: unknown[]) => ((writes += 1), original(...a));
+    }
+    ws.send(JSON.stringify({ id: 'b', type: 'subscribe', payload: { query: 'subscription { burst(count: 500) }' } }));
+    while (!messages.some((m) => m.type === 'complete')) await sleep(5);
+
+    expect(messages.filter((m) => m.type === 'next').map((m) => m.payload.data.burst)).toEqual(Array.from({ length: 500 }, (_, i) => i + 1));
+    expect(writes).toBeLessThanOrEqual(4);
+  });
 });

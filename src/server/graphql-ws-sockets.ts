@@ -79,7 +79,7 @@ export function serveGraphqlWs<E extends SocketExtra>(
 
 // ws's internals this relies on (ws 8): the socket's net.Socket, its Sender and the negotiated extensions
 interface WsInternals {
-  _socket?: { writable: boolean; write(chunk: Buffer): boolean };
+  _socket?: { writable: boolean; write(chunk: Buffer): boolean; cork(): void; uncork(): void };
   _sender?: { _state: number; _queue: unknown[] };
   _extensions?: Record<string, unknown>;
 }
@@ -89,8 +89,8 @@ const MESSAGE_END = Buffer.from('}');
 /**
  * Writes a `next` message whose payload is shared by many sockets as one unmasked text frame: the frame
  * header and the message's own head (`{"id":"…","type":"next","payload":`) in one small buffer, then the
- * shared payload bytes as they are (no copy per socket), then `}`. The socket is corked, so the three leave
- * in one write. Only when ws itself would write the frame at once, unchanged: no permessage-deflate on the
+ * shared payload bytes as they are (no copy per socket), then `}`; the three leave in one write (with the
+ * socket's other messages of the burst, if it is corked). Only when ws itself would write the frame at once, unchanged: no permessage-deflate on the
  * socket and nothing queued in its Sender; otherwise (false) the caller sends the message through ws.
  */
 function writeSharedFrame(socket: WebSocket, text: string, shared: EncodedPayload): boolean {
@@ -115,27 +115,44 @@ function writeSharedFrame(socket: WebSocket, text: string, shared: EncodedPayloa
     head.writeUIntBE(length, 4, 6);
   }
   head.write(headText, headerBytes);
+  raw.cork();
   raw.write(head);
   raw.write(body);
   raw.write(MESSAGE_END);
+  raw.uncork();
   return true;
 }
 
-const corked = new WeakSet<WebSocket>();
+interface RawSocket {
+  cork(): void;
+  uncork(): void;
+}
+// The sockets written to in the current burst of work (until the next tick), each with whether it is corked.
+let burst = new Map<RawSocket, boolean>();
 
 /**
- * Holds the socket's writes until the current burst of work is done, so messages sent together (a log stream
- * catching up) leave in one write: each stays its own frame, they only share the system call.
+ * Holds the socket's writes from its second message in the current burst of work until the burst is done,
+ * so messages sent together (a log stream catching up) leave in one write: each stays its own frame, they
+ * only share the system call. A socket's first message leaves at once, so one event to many sockets is not
+ * held in memory for all of them until the end of the burst. One callback ends the burst for every socket.
  */
 function corkUntilNextTick(socket: WebSocket): void {
-  const raw = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-  if (!raw || corked.has(socket)) return;
-  corked.add(socket);
-  raw.cork();
-  process.nextTick(() => {
-    corked.delete(socket);
-    raw.uncork();
-  });
+  const raw = (socket as unknown as { _socket?: RawSocket })._socket;
+  if (!raw) return;
+  const corked = burst.get(raw);
+  if (corked === undefined) {
+    if (burst.size === 0) process.nextTick(endBurst);
+    burst.set(raw, false);
+  } else if (!corked) {
+    raw.cork();
+    burst.set(raw, true);
+  }
+}
+
+function endBurst(): void {
+  const ended = burst;
+  burst = new Map();
+  for (const [raw, corked] of ended) if (corked) raw.uncork();
 }
 
 /**
