@@ -31,9 +31,10 @@ function giteaWithDatabase(): void {
   const load = deps.serviceDefinitions.load.bind(deps.serviceDefinitions);
   deps.serviceDefinitions.load = async () =>
     (await load()).map((d) => {
-      const meta = (d.document as { meta: Record<string, unknown> }).meta;
-      if (meta.id === 'gitea') meta.postgreDatabases = ['gitea'];
-      return d;
+      // the catalogue's definitions are shared and frozen: a changed copy
+      const document = d.document as { meta: Record<string, unknown> };
+      if (document.meta.id !== 'gitea') return d;
+      return { ...d, document: { ...document, meta: { ...document.meta, postgreDatabases: ['gitea'] } } };
     });
 }
 

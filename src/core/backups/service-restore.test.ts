@@ -251,9 +251,10 @@ describe('restoreBackup: databases and the API', () => {
     const load = deps.serviceDefinitions.load.bind(deps.serviceDefinitions);
     deps.serviceDefinitions.load = async () =>
       (await load()).map((d) => {
-        const meta = (d.document as { meta: Record<string, unknown> }).meta;
-        if (meta.id === 'gitea') meta.postgreDatabases = ['gitea'];
-        return d;
+        // the catalogue's definitions are shared and frozen: a changed copy
+        const document = d.document as { meta: Record<string, unknown> };
+        if (document.meta.id !== 'gitea') return d;
+        return { ...d, document: { ...document, meta: { ...document.meta, postgreDatabases: ['gitea'] } } };
       });
     deps.host.dumpDatabase = async (db, file) => deps.put(file, `dump of ${db}`);
     const dumpsAtRestore: (string | undefined)[] = [];
