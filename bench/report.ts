@@ -28,7 +28,7 @@ export interface LogStream {
 export interface Results {
   ceiling: { rps: N };
   graphql_trivial: { rps: N; p50_ms: N; p99_ms: N; ratio_to_ceiling: N };
-  graphql_services_screen: { rps: N; p99_ms: N; host_processes_per_request: N };
+  graphql_services_screen: { connections?: number; rps: N; p99_ms: N; host_processes_per_request: N };
   rest_api_version: { rps: N; ratio_to_ceiling: N };
   rest_services_status: { rps: N; ratio_to_ceiling: N };
   fanout: { '1000': FanoutSize; '5000': FanoutSize; '10000': FanoutSize };
@@ -110,7 +110,7 @@ export function buildRows(r: Results): Row[] {
   add('2 … latency p99', ms(g.p99_ms), '< 10 ms', judge([[g.p99_ms, (v) => v < 10]]));
 
   const s = r.graphql_services_screen;
-  add('3 GraphQL `AllServices` (the app\'s services screen)', `${int(s.rps)} req/s`);
+  add(`3 GraphQL \`AllServices\` (the app's services screen)${s.connections ? `, ${s.connections} connections` : ''}`, `${int(s.rps)} req/s`);
   add('3 … latency p99', ms(s.p99_ms), '< 25 ms', judge([[s.p99_ms, (v) => v < 25]]));
   add('3 … host processes per request', s.host_processes_per_request === null ? '—' : String(Math.round(s.host_processes_per_request * 1000) / 1000), '≤ 1', judge([[s.host_processes_per_request, (v) => v <= 1]]));
 
