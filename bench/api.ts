@@ -1,9 +1,9 @@
 import { execFile, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT, onExitKill } from './children.js';
+import { freePort } from '../test/support/api-process.js';
 import { serverProcesses } from './proc.js';
 
 /**
@@ -30,13 +30,6 @@ export function startScript(): string {
   return script;
 }
 
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** The environment of a default start: the caller's, without any API setting, then DATA_DIR, PORT and `extra`. */
 export function apiEnvironment(dataDir: string, port: number, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
